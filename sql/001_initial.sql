@@ -1,7 +1,9 @@
 -- b24-xero module-owned schema, version 1.
--- Plain SQL, portable between MySQL 8.0 and MariaDB 10.6+; run in order by `b24xero migrate` and by the module
+-- Plain SQL, portable between MySQL 8.0 and MariaDB 10.6+ - run in order by `b24xero migrate` and by the module
 -- installer. Forward-only: never edit a released file, add the next number instead. Every statement is idempotent
 -- (CREATE TABLE IF NOT EXISTS) so a half-applied file can be re-run. Times are UTC unless a column says otherwise.
+-- InnoDB and utf8mb4 are explicit: row locks (FOR UPDATE, claims) need InnoDB, and classic portals default to utf8mb3,
+-- which cannot store every character an error message or a Xero contact name may carry.
 
 -- Working identity record: Bitrix entity <-> Xero object (ARCHITECTURE rule 3).
 CREATE TABLE IF NOT EXISTS b_b24xero_link (
@@ -23,7 +25,7 @@ CREATE TABLE IF NOT EXISTS b_b24xero_link (
   UNIQUE KEY UX_B24XERO_LINK_ENTITY (ENTITY_TYPE, ENTITY_ID, XERO_TYPE),
   KEY IX_B24XERO_LINK_XERO (XERO_TYPE, XERO_ID),
   KEY IX_B24XERO_LINK_STATE (STATE)
-);
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
 -- Named positions of readers: the safety scans ('scan:smart_invoice' = 'YYYY-MM-DD HH:MM:SS|ID' in Bitrix's own
 -- naive server-local time), Xero pullers ('pull:invoices' = UpdatedDateUTC), ...
@@ -32,7 +34,7 @@ CREATE TABLE IF NOT EXISTS b_b24xero_cursor (
   VALUE VARCHAR(255) NOT NULL,
   UPDATED_AT DATETIME(3) NOT NULL,
   PRIMARY KEY (NAME)
-);
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
 -- One row per sync pass / scan / pull, for the dashboard and `b24xero status`.
 CREATE TABLE IF NOT EXISTS b_b24xero_run (
@@ -40,6 +42,7 @@ CREATE TABLE IF NOT EXISTS b_b24xero_run (
   INSTANCE VARCHAR(64) NOT NULL,
   KIND VARCHAR(20) NOT NULL,                   -- sync | scan | pull | backfill | retry
   STATUS VARCHAR(16) NOT NULL,                 -- running | ok | failed | interrupted
+  OWNER VARCHAR(128) NOT NULL DEFAULT '',      -- host:pid of the process running it, to tell a dead one's rows
   DRY_RUN CHAR(1) NOT NULL DEFAULT 'N',
   STARTED_AT DATETIME(3) NOT NULL,
   FINISHED_AT DATETIME(3) NULL,
@@ -47,9 +50,9 @@ CREATE TABLE IF NOT EXISTS b_b24xero_run (
   ERROR TEXT NULL,
   PRIMARY KEY (ID),
   KEY IX_B24XERO_RUN_STARTED (STARTED_AT)
-);
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
--- Per-record failures and warnings, one open row per (entity, operation); visible on the dashboard with retry.
+-- Per-record failures and warnings, one open row per (entity, operation) - visible on the dashboard with retry.
 CREATE TABLE IF NOT EXISTS b_b24xero_record_error (
   ID BIGINT UNSIGNED NOT NULL AUTO_INCREMENT,
   ENTITY_TYPE VARCHAR(20) NOT NULL,
@@ -69,26 +72,28 @@ CREATE TABLE IF NOT EXISTS b_b24xero_record_error (
   PRIMARY KEY (ID),
   UNIQUE KEY UX_B24XERO_ERR_RECORD (ENTITY_TYPE, ENTITY_ID, OPERATION),
   KEY IX_B24XERO_ERR_OPEN (RESOLVED_AT, NEXT_RETRY_AT)
-);
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
--- Changes the daemon wants made inside Bitrix; applied by the module's agent through the Bitrix API (rule 1).
+-- Changes the daemon wants made inside Bitrix - applied by the module's agent through the Bitrix API (rule 1).
 CREATE TABLE IF NOT EXISTS b_b24xero_inbox (
   ID BIGINT UNSIGNED NOT NULL AUTO_INCREMENT,
   ENTITY_TYPE VARCHAR(20) NOT NULL,            -- smart_invoice | legacy_invoice | contact | company | product
   ENTITY_ID INT UNSIGNED NULL,                 -- NULL for an import that creates the entity
   ACTION VARCHAR(32) NOT NULL,                 -- set_fields | set_stage | import_contact | import_company | ...
   PAYLOAD LONGTEXT NOT NULL,                   -- JSON
-  STATE VARCHAR(12) NOT NULL DEFAULT 'pending',-- pending | applied | failed
+  STATE VARCHAR(12) NOT NULL DEFAULT 'pending',-- pending | applied | failed | superseded
+  DEDUPE_KEY VARCHAR(191) NULL,                -- e.g. 'set_fields:smart_invoice:42' while pending - NULL once settled
   ATTEMPTS INT UNSIGNED NOT NULL DEFAULT 0,
   ERROR TEXT NULL,
   CREATED_AT DATETIME(3) NOT NULL,
   APPLIED_AT DATETIME(3) NULL,
   PRIMARY KEY (ID),
+  UNIQUE KEY UX_B24XERO_INBOX_DEDUPE (DEDUPE_KEY),  -- NULLs never collide: only pending rows carry a key
   KEY IX_B24XERO_INBOX_STATE (STATE, ID),
   KEY IX_B24XERO_INBOX_ENTITY (ENTITY_TYPE, ENTITY_ID)
-);
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
--- Change feed written by the module's event handlers; claimed by the daemon with a lease (rule 2a).
+-- Change feed written by the module's event handlers - claimed by the daemon with a lease (rule 2a).
 CREATE TABLE IF NOT EXISTS b_b24xero_change (
   ID BIGINT UNSIGNED NOT NULL AUTO_INCREMENT,
   ENTITY_TYPE VARCHAR(20) NOT NULL,            -- smart_invoice | legacy_invoice | contact | company | product
@@ -96,10 +101,10 @@ CREATE TABLE IF NOT EXISTS b_b24xero_change (
   ACTION VARCHAR(10) NOT NULL,                 -- add | update | delete
   CREATED_AT DATETIME(3) NOT NULL,
   CLAIMED_BY VARCHAR(64) NULL,
-  CLAIMED_UNTIL DATETIME(3) NULL,              -- lease end; an expired lease is claimable again
+  CLAIMED_UNTIL DATETIME(3) NULL,              -- lease end - an expired lease is claimable again
   PRIMARY KEY (ID),
   KEY IX_B24XERO_CHANGE_CLAIM (CLAIMED_UNTIL, ID)
-);
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
 -- Xero money movements for the dashboard (payments, bank transactions, invoice balances).
 CREATE TABLE IF NOT EXISTS b_b24xero_transaction (
@@ -123,7 +128,7 @@ CREATE TABLE IF NOT EXISTS b_b24xero_transaction (
   UNIQUE KEY UX_B24XERO_TXN (TENANT_ID, XERO_TYPE, XERO_ID),
   KEY IX_B24XERO_TXN_DATE (TXN_DATE),
   KEY IX_B24XERO_TXN_INVOICE (INVOICE_XERO_ID)
-);
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
 -- The rate governor's memory per tenant (rule 6): survives restarts so the daily budget is honoured.
 CREATE TABLE IF NOT EXISTS b_b24xero_governor (
@@ -135,7 +140,7 @@ CREATE TABLE IF NOT EXISTS b_b24xero_governor (
   BLOCKED_UNTIL DATETIME(3) NULL,              -- from Retry-After
   UPDATED_AT DATETIME(3) NOT NULL,
   PRIMARY KEY (TENANT_ID)
-);
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
 -- Xero webhook events, stored on receipt (signature verified) and processed by the pullers.
 CREATE TABLE IF NOT EXISTS b_b24xero_webhook_event (
@@ -151,7 +156,7 @@ CREATE TABLE IF NOT EXISTS b_b24xero_webhook_event (
   PRIMARY KEY (ID),
   UNIQUE KEY UX_B24XERO_WEBHOOK_DEDUPE (DEDUPE_KEY),
   KEY IX_B24XERO_WEBHOOK_PENDING (PROCESSED_AT, ID)
-);
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
 -- OAuth token store for the authorization-code flow (refresh-token rotation). Values are encrypted by the daemon
 -- (AES-256-GCM, key derived from XERO_CLIENT_SECRET), so a database dump alone does not leak a usable token.
@@ -163,4 +168,4 @@ CREATE TABLE IF NOT EXISTS b_b24xero_token (
   VERSION INT UNSIGNED NOT NULL DEFAULT 1,     -- optimistic concurrency for rotation
   UPDATED_AT DATETIME(3) NOT NULL,
   PRIMARY KEY (INSTANCE)
-);
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;

@@ -1,0 +1,35 @@
+import type { Writable } from 'node:stream';
+import type { Env } from '../config/config.ts';
+
+/** What a command gets from the entry point; nothing global, so commands run the same in tests and in the bin. */
+export interface CliContext {
+  /** Arguments after the command name. */
+  args: string[];
+  env: Env;
+  cwd: string;
+  stdout: Writable;
+  stderr: Writable;
+}
+
+/**
+ * One subcommand. A command lives in daemon/src/cli/commands/<name>.ts and exports `command`; the entry point finds
+ * it by name, so adding a command means adding a file, not editing a list.
+ */
+export interface CliCommand {
+  name: string;
+  /** One line for the usage listing. */
+  summary: string;
+  /** Full usage, e.g. 'b24xero status [--json]'. */
+  usage: string;
+  /** Resolves to the process exit code: 0 ok, 1 failed, 2 bad usage. */
+  run(ctx: CliContext): Promise<number>;
+}
+
+/** Thrown for bad arguments: the entry point prints the message and the command's usage and exits 2. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+export function writeLine(stream: Writable, text = ''): void {
+  stream.write(`${text}\n`);
+}

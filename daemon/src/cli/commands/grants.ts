@@ -1,0 +1,41 @@
+import { parseArgs } from 'node:util';
+import { loadConfigFromEnvironment } from '../../config/env-file.ts';
+import { connect } from '../../db/connect.ts';
+import { planGrants } from '../../state/grants.ts';
+import { UsageError, writeLine, type CliCommand } from '../command.ts';
+
+export const command: CliCommand = {
+  name: 'grants',
+  summary: 'print GRANT statements for a least-privilege daemon database user (run after migrate)',
+  usage: 'b24xero grants --user NAME [--host HOST]',
+
+  async run(ctx) {
+    let values;
+    try {
+      ({ values } = parseArgs({
+        args: ctx.args,
+        options: { user: { type: 'string' }, host: { type: 'string' } },
+        strict: true,
+        allowPositionals: false,
+      }));
+    } catch (error) {
+      throw new UsageError((error as Error).message);
+    }
+    if (!values.user) throw new UsageError('--user is required');
+    const config = loadConfigFromEnvironment(ctx.env, { cwd: ctx.cwd });
+    const db = connect<any>(config.bitrixDbUrl, { connectionLimit: 1 });
+    try {
+      const statements = await planGrants(db, { user: values.user, host: values.host ?? 'localhost' });
+      if (statements.length === 0) {
+        writeLine(ctx.stderr, "no tables found: run 'b24xero migrate' first (as a user allowed to create tables)");
+        return 1;
+      }
+      // Printed, not executed: granting needs an admin account, which the daemon should never be configured with.
+      writeLine(ctx.stdout, `-- run as an administrator, after CREATE USER ${values.user} ... IDENTIFIED BY '...'`);
+      for (const statement of statements) writeLine(ctx.stdout, statement);
+      return 0;
+    } finally {
+      await db.destroy();
+    }
+  },
+};

@@ -1,0 +1,32 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parse } from 'dotenv';
+import { loadConfig, ConfigError, type Config, type Env, type LoadConfigOptions } from './config.ts';
+
+/**
+ * The environment the daemon runs with: the env file named by B24X_ENV_FILE (default ./.env, optional) under the
+ * process environment, which wins so systemd's Environment= and a shell's `VAR=… b24xero …` override the file.
+ * Returns a new object; process.env is not modified.
+ */
+export function readEnvironment(processEnv: Env, cwd: string = process.cwd()): Env {
+  const named = processEnv.B24X_ENV_FILE?.trim();
+  const path = resolve(cwd, named || '.env');
+  if (!existsSync(path)) {
+    if (named) throw new ConfigError([`B24X_ENV_FILE names ${path}, which does not exist`]);
+    return { ...processEnv };
+  }
+  let fromFile: Env;
+  try {
+    fromFile = parse(readFileSync(path));
+  } catch (error) {
+    throw new ConfigError([`cannot read env file ${path}: ${(error as Error).message}`]);
+  }
+  const merged: Env = { ...fromFile };
+  for (const [key, value] of Object.entries(processEnv)) if (value !== undefined) merged[key] = value;
+  return merged;
+}
+
+/** readEnvironment + loadConfig: what the CLI calls. */
+export function loadConfigFromEnvironment(processEnv: Env, options: LoadConfigOptions & { cwd?: string } = {}): Config {
+  return loadConfig(readEnvironment(processEnv, options.cwd), options);
+}

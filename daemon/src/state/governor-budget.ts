@@ -1,0 +1,82 @@
+import { sql, type Kysely } from 'kysely';
+import type { GovernorBudgetState, GovernorBudgetStore } from '../xero/governor.ts';
+import type { GovernorTable } from './tables.ts';
+
+interface GovernorDb {
+  b_b24xero_governor: GovernorTable;
+}
+
+/** 'YYYY-MM-DD HH:MM:SS.mmm' in UTC, the form of the module's DATETIME(3) columns. */
+function dbUtc(ms: number): string {
+  return new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
+}
+
+function fromDbUtc(value: string | null): number | null {
+  if (value === null) return null;
+  const ms = Date.parse(`${value.replace(' ', 'T')}Z`);
+  return Number.isNaN(ms) ? null : ms;
+}
+
+/**
+ * The rate governor's memory in b_b24xero_governor, one row per tenant (ARCHITECTURE rule 6): the day's call count
+ * survives restarts, and the count is taken with one conditional UPDATE, so two processes sharing a tenant (the
+ * daemon and a `sync --once` run by hand) can never overspend the budget between them.
+ *
+ * `db` is any Kysely over the Bitrix database (typed `Kysely<any>` so a `Kysely<StateTables & BitrixTables>` fits).
+ */
+export class DbGovernorBudgetStore implements GovernorBudgetStore {
+  readonly #db: Kysely<GovernorDb>;
+
+  constructor(db: Kysely<any>) {
+    this.#db = db as Kysely<GovernorDb>;
+  }
+
+  async load(tenantId: string): Promise<GovernorBudgetState | null> {
+    const row = await this.#db.selectFrom('b_b24xero_governor').selectAll().where('TENANT_ID', '=', tenantId).executeTakeFirst();
+    if (!row) return null;
+    return {
+      dayUtc: String(row.DAY_UTC).slice(0, 10),
+      dayUsed: Number(row.DAY_USED),
+      dayRemaining: row.DAY_REMAINING === null ? null : Number(row.DAY_REMAINING),
+      minRemaining: row.MIN_REMAINING === null ? null : Number(row.MIN_REMAINING),
+      blockedUntil: fromDbUtc(row.BLOCKED_UNTIL),
+    };
+  }
+
+  async reserve(tenantId: string, dayUtc: string, limit: number, nowMs: number): Promise<{ granted: boolean; dayUsed: number }> {
+    const now = dbUtc(nowMs);
+    await sql`INSERT IGNORE INTO b_b24xero_governor (TENANT_ID, DAY_UTC, DAY_USED, UPDATED_AT)
+              VALUES (${tenantId}, ${dayUtc}, 0, ${now})`.execute(this.#db);
+    // MySQL/MariaDB assign left to right, so DAY_USED and DAY_REMAINING still see the old DAY_UTC: a row from an
+    // earlier day restarts at 1. The WHERE makes check-and-count one atomic step.
+    const result = await sql`UPDATE b_b24xero_governor
+      SET DAY_USED = IF(DAY_UTC < ${dayUtc}, 0, DAY_USED) + 1,
+          DAY_REMAINING = IF(DAY_UTC < ${dayUtc}, NULL, DAY_REMAINING),
+          MIN_REMAINING = IF(DAY_UTC < ${dayUtc}, NULL, MIN_REMAINING),
+          DAY_UTC = GREATEST(DAY_UTC, ${dayUtc}),
+          UPDATED_AT = ${now}
+      WHERE TENANT_ID = ${tenantId} AND (DAY_UTC < ${dayUtc} OR DAY_USED < ${limit})`.execute(this.#db);
+    const granted = Number(result.numAffectedRows ?? 0n) > 0;
+    const row = await this.#db.selectFrom('b_b24xero_governor').select(['DAY_USED', 'DAY_UTC'])
+      .where('TENANT_ID', '=', tenantId).executeTakeFirst();
+    return { granted, dayUsed: row && String(row.DAY_UTC).slice(0, 10) === dayUtc ? Number(row.DAY_USED) : 0 };
+  }
+
+  async observe(tenantId: string, dayUtc: string, seen: { dayRemaining: number | null; minRemaining: number | null }, nowMs: number): Promise<void> {
+    await this.#db.updateTable('b_b24xero_governor')
+      .set({
+        ...(seen.dayRemaining !== null ? { DAY_REMAINING: seen.dayRemaining } : {}),
+        ...(seen.minRemaining !== null ? { MIN_REMAINING: seen.minRemaining } : {}),
+        UPDATED_AT: dbUtc(nowMs),
+      })
+      .where('TENANT_ID', '=', tenantId).where('DAY_UTC', '=', dayUtc)
+      .execute();
+  }
+
+  async block(tenantId: string, untilMs: number, nowMs: number): Promise<void> {
+    await sql`INSERT INTO b_b24xero_governor (TENANT_ID, DAY_UTC, DAY_USED, BLOCKED_UNTIL, UPDATED_AT)
+              VALUES (${tenantId}, ${dbUtc(nowMs).slice(0, 10)}, 0, ${dbUtc(untilMs)}, ${dbUtc(nowMs)})
+              ON DUPLICATE KEY UPDATE BLOCKED_UNTIL = GREATEST(COALESCE(BLOCKED_UNTIL, VALUES(BLOCKED_UNTIL)), VALUES(BLOCKED_UNTIL)),
+                                      UPDATED_AT = VALUES(UPDATED_AT)`.execute(this.#db);
+  }
+}

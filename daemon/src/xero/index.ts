@@ -1,0 +1,14 @@
+/** The Xero gateway: the only code in the daemon that touches xero-node. */
+export { createXeroGateway, MAX_BATCH, whereString, XeroGateway } from './xero-gateway.ts';
+export type { ContactQuery, InvoiceQuery, ItemQuery, Page, PaymentQuery, WriteOptions, XeroGatewayDeps } from './xero-gateway.ts';
+export { GATEWAY_DEFAULTS, resolveGatewayOptions, XERO_AUTH_MODES } from './gateway-options.ts';
+export type { GatewayLogger, XeroAuthMode, XeroGatewayOptions } from './gateway-options.ts';
+export { classify, classifyValidationMessages, toXeroError, XERO_ERROR_TYPES, XeroApiError } from './errors.ts';
+export type { XeroElementError, XeroErrorType } from './errors.ts';
+export type { BatchResult, ElementOutcome } from './batch-result.ts';
+export { RateGovernor } from './governor.ts';
+export type { GovernorBudgetStore, GovernorSnapshot } from './governor.ts';
+export { systemClock } from './clock.ts';
+export type { Clock } from './clock.ts';
+export { SecretRedactor } from './redact.ts';
+export * from './models.ts';

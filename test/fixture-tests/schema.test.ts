@@ -1,0 +1,197 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql, type Kysely } from 'kysely';
+import { createTestDb, type TestDb } from '../helpers/test-db.ts';
+import { createBitrixSchema, SCAN_INDEXES, type FixtureInfo } from '../fixture/bitrix-schema.ts';
+
+interface ColumnRow { TABLE_NAME: string; COLUMN_NAME: string; COLUMN_TYPE: string; IS_NULLABLE: string; COLUMN_DEFAULT: string | null }
+
+async function columns(db: Kysely<any>, schema: string, table: string): Promise<Map<string, ColumnRow>> {
+  const { rows } = await sql<ColumnRow>`
+    SELECT TABLE_NAME, COLUMN_NAME, COLUMN_TYPE, IS_NULLABLE, COLUMN_DEFAULT FROM information_schema.COLUMNS
+    WHERE TABLE_SCHEMA = ${schema} AND TABLE_NAME = ${table}`.execute(db);
+  return new Map(rows.map((r) => [r.COLUMN_NAME, r]));
+}
+
+/** Index name → ordered column list. */
+async function indexes(db: Kysely<any>, schema: string, table: string): Promise<Map<string, string[]>> {
+  const { rows } = await sql<{ INDEX_NAME: string; COLUMN_NAME: string }>`
+    SELECT INDEX_NAME, COLUMN_NAME FROM information_schema.STATISTICS
+    WHERE TABLE_SCHEMA = ${schema} AND TABLE_NAME = ${table} ORDER BY INDEX_NAME, SEQ_IN_INDEX`.execute(db);
+  const out = new Map<string, string[]>();
+  for (const r of rows) out.set(r.INDEX_NAME, [...(out.get(r.INDEX_NAME) ?? []), r.COLUMN_NAME]);
+  return out;
+}
+
+function leadingColumns(ix: Map<string, string[]>): string[] {
+  return [...ix.values()].map((cols) => cols[0]!);
+}
+
+const TABLES = [
+  'b_crm_dynamic_type', 'b_crm_item_category', 'b_crm_dynamic_items_31', 'b_crm_status', 'b_crm_entity_contact',
+  'b_crm_entity_relation', 'b_crm_product_row', 'b_crm_contact', 'b_crm_company', 'b_crm_contact_company',
+  'b_crm_field_multi', 'b_crm_requisite', 'b_crm_addr', 'b_uts_crm_contact', 'b_uts_crm_company', 'b_user_field',
+  'b_user_field_lang', 'b_option', 'b_crm_invoice', 'b_crm_invoice_basket', 'b_crm_invoice_props_value',
+  'b_uts_crm_invoice', 'b_iblock_element', 'b_catalog_product', 'b_catalog_price', 'b_catalog_vat', 'b_catalog_currency',
+];
+
+describe('Bitrix fixture schema', () => {
+  let v23: TestDb;
+  let v25: TestDb;
+  let indexed: TestDb;
+  let info23: FixtureInfo;
+  let info25: FixtureInfo;
+
+  beforeAll(async () => {
+    [v23, v25, indexed] = await Promise.all([createTestDb('fx_schema23'), createTestDb('fx_schema25'), createTestDb('fx_schemaix')]);
+    info23 = await createBitrixSchema(v23.db, { crm: '23' });
+    info25 = await createBitrixSchema(v25.db);
+    await createBitrixSchema(indexed.db, { scanIndexes: true, smartInvoiceCategoryId: 12 });
+  });
+  afterAll(async () => {
+    await Promise.all([v23?.drop(), v25?.drop(), indexed?.drop()]);
+  });
+
+  it('creates every table of the issue in both crm variants', async () => {
+    for (const t of [v23, v25]) {
+      const { rows } = await sql<{ TABLE_NAME: string }>`
+        SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = ${t.name}`.execute(t.db);
+      expect(rows.map((r) => r.TABLE_NAME).sort()).toEqual([...TABLES].sort());
+    }
+    expect(info23.crm).toBe('23');
+    expect(info25.crm).toBe('25');
+  });
+
+  it('gives b_crm_product_row the crm 23.x types (DECIMAL(18,2), CHAR(3)) and the crm 25.x types (DECIMAL(26,8), VARCHAR(20))', async () => {
+    const c23 = await columns(v23.db, v23.name, 'b_crm_product_row');
+    const c25 = await columns(v25.db, v25.name, 'b_crm_product_row');
+    for (const col of ['PRICE', 'PRICE_EXCLUSIVE', 'PRICE_NETTO', 'PRICE_BRUTTO', 'PRICE_ACCOUNT', 'DISCOUNT_SUM']) {
+      expect(c23.get(col)?.COLUMN_TYPE, col).toBe('decimal(18,2)');
+      expect(c25.get(col)?.COLUMN_TYPE, col).toBe('decimal(26,8)');
+    }
+    expect(c23.get('OWNER_TYPE')?.COLUMN_TYPE).toBe('char(3)');
+    expect(c25.get('OWNER_TYPE')?.COLUMN_TYPE).toBe('varchar(20)');
+    expect(c23.get('TAX_RATE')?.COLUMN_TYPE).toBe('decimal(18,2)');
+    expect(c25.get('TAX_RATE')?.COLUMN_TYPE).toBe('decimal(18,4)');
+    expect(c23.get('QUANTITY')?.COLUMN_TYPE).toBe('decimal(18,4)');
+    expect(c25.get('QUANTITY')?.COLUMN_TYPE).toBe('decimal(18,4)');
+  });
+
+  it('widens ENTITY_TYPE_ID of addresses and requisites from TINYINT in crm 23.x to INT in crm 25.x', async () => {
+    for (const table of ['b_crm_addr', 'b_crm_requisite']) {
+      expect((await columns(v23.db, v23.name, table)).get('ENTITY_TYPE_ID')?.COLUMN_TYPE).toMatch(/^tinyint(\(\d+\))? unsigned$/);
+      expect((await columns(v25.db, v25.name, table)).get('ENTITY_TYPE_ID')?.COLUMN_TYPE).toMatch(/^int(\(\d+\))? unsigned$/);
+    }
+  });
+
+  it('has no index on smart-invoice UPDATED_TIME nor on contact/company DATE_MODIFY by default', async () => {
+    expect(leadingColumns(await indexes(v25.db, v25.name, 'b_crm_dynamic_items_31'))).not.toContain('UPDATED_TIME');
+    expect(leadingColumns(await indexes(v25.db, v25.name, 'b_crm_contact'))).not.toContain('DATE_MODIFY');
+    expect(leadingColumns(await indexes(v25.db, v25.name, 'b_crm_company'))).not.toContain('DATE_MODIFY');
+    const items = await indexes(v25.db, v25.name, 'b_crm_dynamic_items_31');
+    const typeId = info25.smartInvoiceTypeId;
+    expect([...items.keys()].sort()).toEqual([
+      'PRIMARY', `ix_crm_type_item_${typeId}_category`, `ix_crm_type_item_${typeId}_company`,
+      `ix_crm_type_item_${typeId}_contact`, `ix_crm_type_item_${typeId}_last_activity_time`,
+    ].sort());
+  });
+
+  it('adds the (UPDATED_TIME, ID) and (DATE_MODIFY, ID) indexes only when scanIndexes is set', async () => {
+    for (const ix of Object.values(SCAN_INDEXES)) {
+      const found = await indexes(indexed.db, indexed.name, ix.table);
+      expect(found.get(ix.name)).toEqual([...ix.columns]);
+      expect((await indexes(v25.db, v25.name, ix.table)).has(ix.name)).toBe(false);
+    }
+  });
+
+  it('indexes legacy DATE_UPDATE and keeps ACCOUNT_NUMBER unique and XML_ID indexed, as crm does', async () => {
+    const ix = await indexes(v25.db, v25.name, 'b_crm_invoice');
+    expect(ix.get('IXS_DATE_UPDATE')).toEqual(['DATE_UPDATE']);
+    expect(ix.get('IXS_XML_ID')).toEqual(['XML_ID']);
+    const { rows } = await sql<{ NON_UNIQUE: number | string }>`
+      SELECT NON_UNIQUE FROM information_schema.STATISTICS
+      WHERE TABLE_SCHEMA = ${v25.name} AND TABLE_NAME = 'b_crm_invoice' AND INDEX_NAME = 'IXS_ACCOUNT_NUMBER'`.execute(v25.db);
+    expect(Number(rows[0]?.NON_UNIQUE)).toBe(0);
+  });
+
+  it('puts the default smart-invoice category on an id other than 1, by auto-increment', async () => {
+    expect(info25.smartInvoiceCategoryId).toBe(7);
+    const cats = await v25.db.selectFrom('b_crm_item_category').selectAll().where('ENTITY_TYPE_ID', '=', 31).execute();
+    expect(cats).toHaveLength(1);
+    expect(Number(cats[0]!.ID)).toBe(7);
+    expect(cats[0]!.IS_DEFAULT).toBe('Y');
+    const other = await indexed.db.selectFrom('b_crm_item_category').select('ID').where('ENTITY_TYPE_ID', '=', 31).executeTakeFirstOrThrow();
+    expect(Number(other.ID)).toBe(12);
+    await expect(createBitrixSchema(v23.db, { smartInvoiceCategoryId: 1 })).rejects.toThrow(/from 2 to 10000/);
+  });
+
+  it('seeds the four default stages of that category with SORT 10..40 and semantics NULL, NULL, S, F', async () => {
+    const rows = await v25.db.selectFrom('b_crm_status').select(['STATUS_ID', 'SORT', 'SEMANTICS', 'CATEGORY_ID', 'SYSTEM'])
+      .where('ENTITY_ID', '=', 'SMART_INVOICE_STAGE_7').orderBy('SORT').execute();
+    expect(rows.map((r) => [r.STATUS_ID, Number(r.SORT), r.SEMANTICS, Number(r.CATEGORY_ID)])).toEqual([
+      ['DT31_7:N', 10, null, 7], ['DT31_7:S', 20, null, 7], ['DT31_7:P', 30, 'S', 7], ['DT31_7:D', 40, 'F', 7],
+    ]);
+    expect(info25.stages).toEqual({ new: 'DT31_7:N', sent: 'DT31_7:S', paid: 'DT31_7:P', declined: 'DT31_7:D' });
+  });
+
+  it('seeds legacy INVOICE_STATUS N, S, P, D with SORT 100, 110, 130, 140', async () => {
+    const rows = await v25.db.selectFrom('b_crm_status').select(['STATUS_ID', 'SORT', 'SEMANTICS'])
+      .where('ENTITY_ID', '=', 'INVOICE_STATUS').orderBy('SORT').execute();
+    expect(rows.map((r) => [r.STATUS_ID, Number(r.SORT), r.SEMANTICS])).toEqual([
+      ['N', 100, null], ['S', 110, null], ['P', 130, 'S'], ['D', 140, 'F'],
+    ]);
+  });
+
+  it('seeds NZD as the base currency plus AUD, USD, GBP, EUR, and VAT rates', async () => {
+    const cur = await v25.db.selectFrom('b_catalog_currency').select(['CURRENCY', 'BASE']).orderBy('SORT').execute();
+    expect(cur.map((c) => c.CURRENCY)).toEqual(['NZD', 'AUD', 'USD', 'GBP', 'EUR']);
+    expect(cur.filter((c) => c.BASE === 'Y').map((c) => c.CURRENCY)).toEqual(['NZD']);
+    const vat = await v25.db.selectFrom('b_catalog_vat').select(['ID', 'RATE']).orderBy('ID').execute();
+    expect(vat.map((v) => v.RATE)).toEqual(['15.00', '0.00', null]);
+  });
+
+  it('adds the module user fields as Bitrix does: columns on the items table and on b_uts_*, with metadata rows', async () => {
+    const items = await columns(v25.db, v25.name, 'b_crm_dynamic_items_31');
+    const uts = await columns(v25.db, v25.name, 'b_uts_crm_invoice');
+    for (const c of [items, uts]) {
+      expect(c.get('UF_CRM_XERO_SYNC')).toMatchObject({ COLUMN_TYPE: 'int(18)', IS_NULLABLE: 'YES' });
+      expect(c.get('UF_CRM_XERO_STATUS')?.COLUMN_TYPE).toBe('text');
+      expect(c.get('UF_CRM_XERO_URL')?.COLUMN_TYPE).toBe('text');
+      expect(c.get('UF_CRM_XERO_AMOUNT_DUE')?.COLUMN_TYPE).toBe('double');
+    }
+    for (const f of ['UF_DEAL_ID', 'UF_QUOTE_ID', 'UF_COMPANY_ID', 'UF_CONTACT_ID', 'UF_MYCOMPANY_ID']) {
+      expect(uts.get(f)?.COLUMN_TYPE, f).toBe('int(18)');
+    }
+    expect((await columns(v25.db, v25.name, 'b_uts_crm_contact')).get('UF_CRM_XERO_ID')?.COLUMN_TYPE).toBe('text');
+    expect((await columns(v25.db, v25.name, 'b_uts_crm_company')).get('UF_CRM_XERO_ID')?.COLUMN_TYPE).toBe('text');
+
+    const sync = await v25.db.selectFrom('b_user_field').selectAll()
+      .where('ENTITY_ID', '=', 'CRM_SMART_INVOICE').where('FIELD_NAME', '=', 'UF_CRM_XERO_SYNC').executeTakeFirstOrThrow();
+    expect(sync.USER_TYPE_ID).toBe('boolean');
+    expect(sync.SETTINGS).toBe('a:4:{s:13:"DEFAULT_VALUE";i:1;s:7:"DISPLAY";s:8:"CHECKBOX";s:5:"LABEL";a:2:{i:0;s:0:"";i:1;s:0:"";}s:14:"LABEL_CHECKBOX";s:0:"";}');
+    const labels = await v25.db.selectFrom('b_user_field_lang').select(['LANGUAGE_ID', 'EDIT_FORM_LABEL'])
+      .where('USER_FIELD_ID', '=', sync.ID).orderBy('LANGUAGE_ID').execute();
+    expect(labels).toEqual([{ LANGUAGE_ID: 'en', EDIT_FORM_LABEL: 'Sync with Xero' }, { LANGUAGE_ID: 'ru', EDIT_FORM_LABEL: 'Синхронизировать с Xero' }]);
+  });
+
+  it('leaves the module fields out when the module is not installed', async () => {
+    const t = await createTestDb('fx_nomodule');
+    try {
+      const info = await createBitrixSchema(t.db, { moduleInstalled: false });
+      expect(info.moduleInstalled).toBe(false);
+      const items = await columns(t.db, t.name, 'b_crm_dynamic_items_31');
+      expect(items.has('UF_CRM_XERO_SYNC')).toBe(false);
+      expect(items.has(info.foreignUfColumn)).toBe(true);
+    } finally {
+      await t.drop();
+    }
+  });
+
+  it('mirrors the runtime-generated NOT NULL columns without defaults on b_crm_dynamic_items_31', async () => {
+    const items = await columns(v25.db, v25.name, 'b_crm_dynamic_items_31');
+    for (const col of ['TITLE', 'STAGE_ID', 'CLOSEDATE', 'COMPANY_ID', 'CURRENCY_ID', 'OPPORTUNITY', 'UPDATED_TIME']) {
+      expect(items.get(col)?.IS_NULLABLE, col).toBe('NO');
+      expect(items.get(col)?.COLUMN_DEFAULT ?? null, col).toBeNull();
+    }
+    expect(items.get('XML_ID')?.IS_NULLABLE).toBe('YES');
+  });
+});

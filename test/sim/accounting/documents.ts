@@ -1,0 +1,391 @@
+/**
+ * Invoices and credit notes: creation, subset updates and the status lifecycle, with Xero's error texts
+ * (reference §4.2–4.5). Both are "documents" with lines, totals, payments and allocations; the differences live in
+ * DocSpec.
+ */
+import { Problems } from './batch.ts';
+import type { Books } from './books.ts';
+import { longDay, parseDay } from './dates.ts';
+import { ElementError } from './errors.ts';
+import { array, bool, field, has, object, text, type Json } from './input.ts';
+import { buildLine, lineSignature, totalsOf } from './lines.ts';
+import { round2, sum2, toNumber } from './money.ts';
+import { markContactRole, resolveDocumentContact } from './resources/contacts.ts';
+import type { ContactRec, CurrencyRec, DocStatus, DocumentRec, LineAmountTypes } from './types.ts';
+
+export interface DocSpec {
+  kind: DocumentRec['Kind'];
+  collection: 'invoices' | 'creditNotes';
+  /** Model name for where-clause errors and the noun in messages. */
+  typeName: 'Invoice' | 'CreditNote';
+  noun: 'Invoice' | 'Credit Note';
+  idField: 'InvoiceID' | 'CreditNoteID';
+  numberField: 'InvoiceNumber' | 'CreditNoteNumber';
+  salesType: 'ACCREC' | 'ACCRECCREDIT';
+  purchaseType: 'ACCPAY' | 'ACCPAYCREDIT';
+}
+
+export const INVOICE: DocSpec = {
+  kind: 'INVOICE', collection: 'invoices', typeName: 'Invoice', noun: 'Invoice', idField: 'InvoiceID',
+  numberField: 'InvoiceNumber', salesType: 'ACCREC', purchaseType: 'ACCPAY',
+};
+
+export const CREDIT_NOTE: DocSpec = {
+  kind: 'CREDITNOTE', collection: 'creditNotes', typeName: 'CreditNote', noun: 'Credit Note', idField: 'CreditNoteID',
+  numberField: 'CreditNoteNumber', salesType: 'ACCRECCREDIT', purchaseType: 'ACCPAYCREDIT',
+};
+
+export const docMsg = {
+  notModifiable: (spec: DocSpec) => `${spec.noun} not of valid status for modification`,
+  notCreatable: (spec: DocSpec) => `${spec.noun} not of valid status for creation`,
+  badType: (spec: DocSpec) => `${spec.noun} not of valid type for creation`,
+  allocated: 'This document cannot be edited as it has a payment or credit note allocated to it.',
+  statusWithPayments: (status: string) =>
+    `The status ${status} cannot be applied to the invoice because it has payments or credit notes allocated to it.`,
+  numberTaken: (spec: DocSpec) => (spec.kind === 'INVOICE' ? 'Invoice # must be unique.' : 'Credit Note # must be unique.'),
+  currency: (code: string) => `Organisation is not subscribed to currency ${code}`,
+  periodLock: (day: string) => `The document date cannot be before the period lock date of ${longDay(day)}`,
+  endOfYearLock: (day: string) => `The document date cannot be before the end of year lock date of ${longDay(day)}`,
+  badDate: (name: string) => `${name} is not a valid date.`,
+};
+
+const APPROVED: readonly DocStatus[] = ['AUTHORISED', 'PAID', 'VOIDED'];
+const LINE_AMOUNT_TYPES: readonly LineAmountTypes[] = ['Exclusive', 'Inclusive', 'NoTax'];
+
+/** Indicative rates against the base currency when a client sends none (Xero would use XE's daily rate). */
+const USD_PER_UNIT: Record<string, number> = { USD: 1, NZD: 0.6, AUD: 0.66, GBP: 1.27, EUR: 1.09, CAD: 0.74 };
+
+export function findDocument(books: Books, spec: DocSpec, idOrNumber: string): DocumentRec | undefined {
+  const byId = books.store.get<DocumentRec>(spec.collection, idOrNumber.toLowerCase());
+  if (byId) return byId;
+  return books.store.all<DocumentRec>(spec.collection)
+    .find((d) => d.Number !== '' && d.Number.toLowerCase() === idOrNumber.toLowerCase() && d.Type === spec.salesType);
+}
+
+export interface SaveOptions {
+  unitdp: 2 | 4;
+  /** PUT: never matches an existing document. */
+  createOnly: boolean;
+  /** Admin edits act as a Xero user (lines of an AUTHORISED invoice with no payments, dates…). */
+  asUser?: boolean;
+}
+
+/** Matches the element of a POST to an existing document: by id, else (sales documents) by number. */
+export function matchDocument(books: Books, spec: DocSpec, input: Json, createOnly: boolean): DocumentRec | undefined {
+  const id = text(input, spec.idField);
+  if (id) {
+    const found = books.store.get<DocumentRec>(spec.collection, id.toLowerCase());
+    if (found && createOnly) throw new ElementError([`${spec.noun} with ${spec.idField} ${id} already exists.`]);
+    if (!found) throw new ElementError([`${spec.noun} with ${spec.idField} ${id} could not be found.`]);
+    return found;
+  }
+  if (createOnly) return undefined;
+  const number = text(input, spec.numberField);
+  const type = text(input, 'Type')?.toUpperCase();
+  if (!number || (type !== undefined && type !== spec.salesType)) return undefined;
+  return books.store.all<DocumentRec>(spec.collection)
+    .find((d) => d.Type === spec.salesType && d.Status !== 'DELETED' && d.Number.toLowerCase() === number.toLowerCase());
+}
+
+/** Creates (existing undefined) or updates a document from request JSON. Throws ElementError with all problems. */
+export function saveDocument(books: Books, spec: DocSpec, input: Json, existing: DocumentRec | undefined, opts: SaveOptions): DocumentRec {
+  return existing ? updateDocument(books, spec, input, existing, opts) : createDocument(books, spec, input, opts);
+}
+
+function createDocument(books: Books, spec: DocSpec, input: Json, opts: SaveOptions): DocumentRec {
+  const problems = new Problems();
+  const type = text(input, 'Type')?.toUpperCase();
+  if (type !== spec.salesType && type !== spec.purchaseType) {
+    problems.add(docMsg.badType(spec));
+    problems.throwIfAny();
+  }
+  const docType = type as DocumentRec['Type'];
+  const status = (text(input, 'Status')?.toUpperCase() ?? 'DRAFT') as DocStatus;
+  if (!['DRAFT', 'SUBMITTED', 'AUTHORISED'].includes(status)) problems.add(docMsg.notCreatable(spec));
+  const contact = resolveDocumentContact(books, object(input, 'Contact'), problems);
+  const fields = readCommonFields(books, input, undefined, problems);
+  const currency = fields.CurrencyCode ?? books.settings.baseCurrency;
+  checkCurrency(books, currency, problems);
+  const lineAmountTypes = fields.LineAmountTypes ?? 'Exclusive';
+  const lines = (array(input, 'LineItems') ?? []).map((l) => buildLine({
+    books, side: isSales(spec, docType) ? 'SALES' : 'PURCHASES', lineAmountTypes, unitdp: opts.unitdp,
+    requireAccount: status === 'AUTHORISED', problems,
+  }, l, new Set()));
+  const date = fields.Date ?? books.today();
+  if (APPROVED.includes(status)) checkLockDates(books, date, problems);
+
+  let number = text(input, spec.numberField) ?? '';
+  if (isSales(spec, docType)) {
+    if (number && numberTaken(books, spec, number, undefined)) problems.add(docMsg.numberTaken(spec));
+  }
+  problems.throwIfAny();
+  if (isSales(spec, docType) && !number) number = nextNumber(books, spec);
+
+  const totals = totalsOf(lines, lineAmountTypes);
+  const now = books.nowIso();
+  let record: DocumentRec = {
+    ID: books.newId(),
+    Kind: spec.kind,
+    Type: docType,
+    Number: number,
+    ...(fields.Reference ? { Reference: fields.Reference } : {}),
+    ContactID: (contact as ContactRec).ContactID,
+    Date: date,
+    ...(fields.DueDate ? { DueDate: fields.DueDate } : {}),
+    ...(fields.ExpectedPaymentDate ? { ExpectedPaymentDate: fields.ExpectedPaymentDate } : {}),
+    ...(fields.PlannedPaymentDate ? { PlannedPaymentDate: fields.PlannedPaymentDate } : {}),
+    LineAmountTypes: lineAmountTypes,
+    Status: status,
+    CurrencyCode: currency,
+    CurrencyRate: fields.CurrencyRate ?? defaultRate(books, currency),
+    // SentToContact "can be set only on invoices that have been approved" (reference §4.1); ignored on drafts.
+    SentToContact: APPROVED.includes(status) ? fields.SentToContact ?? false : false,
+    ...(fields.Url ? { Url: fields.Url } : {}),
+    ...(fields.BrandingThemeID ? { BrandingThemeID: fields.BrandingThemeID } : {}),
+    LineItems: lines,
+    ...totals,
+    AmountPaid: 0,
+    AmountCredited: 0,
+    AmountDue: totals.Total,
+    Payments: [],
+    Credits: [],
+    UpdatedDateUTC: now,
+  };
+  record = settle(record);
+  books.store.put(spec.collection, record.ID, record);
+  markContactRole(books, contact as ContactRec, isSales(spec, docType) ? 'IsCustomer' : 'IsSupplier');
+  if (spec.kind === 'INVOICE') books.changed('INVOICE', 'CREATE', record.ID);
+  return record;
+}
+
+function updateDocument(books: Books, spec: DocSpec, input: Json, existing: DocumentRec, opts: SaveOptions): DocumentRec {
+  const problems = new Problems();
+  const current = existing.Status;
+  const requested = (text(input, 'Status')?.toUpperCase() ?? current) as DocStatus;
+  const fields = readCommonFields(books, input, existing, problems);
+  const contactInput = object(input, 'Contact');
+  let contact: ContactRec | undefined;
+  if (contactInput) {
+    const contactId = text(contactInput, 'ContactID')?.toLowerCase();
+    contact = contactId === existing.ContactID
+      ? books.store.get<ContactRec>('contacts', existing.ContactID)
+      : resolveDocumentContact(books, contactInput, problems);
+  }
+  const lineAmountTypes = fields.LineAmountTypes ?? existing.LineAmountTypes;
+  const linesInput = array(input, 'LineItems');
+  const existingIds = new Set(existing.LineItems.map((l) => l.LineItemID));
+  const approvedAfter = requested === 'AUTHORISED' || (requested === current && APPROVED.includes(current));
+  const lines = linesInput
+    ? linesInput.map((l) => buildLine({
+      books, side: isSales(spec, existing.Type) ? 'SALES' : 'PURCHASES', lineAmountTypes, unitdp: opts.unitdp,
+      requireAccount: approvedAfter, problems,
+    }, l, existingIds))
+    : lineAmountTypes !== existing.LineAmountTypes
+      ? existing.LineItems.map((l) => buildLine({
+        books, side: isSales(spec, existing.Type) ? 'SALES' : 'PURCHASES', lineAmountTypes, unitdp: 4,
+        requireAccount: approvedAfter, problems,
+      }, { ...l, TaxAmount: undefined } as unknown as Json, existingIds))
+      : existing.LineItems;
+  // Approving a draft whose lines lack accounts must fail as it would in Xero, even when the lines are not resent.
+  if (!linesInput && requested === 'AUTHORISED' && current !== 'AUTHORISED') {
+    for (const l of existing.LineItems) {
+      if (!l.AccountCode && (l.Quantity !== undefined || l.UnitAmount !== undefined)) problems.add('Account code or ID must be specified');
+    }
+  }
+  const currency = fields.CurrencyCode ?? existing.CurrencyCode;
+  if (fields.CurrencyCode) checkCurrency(books, currency, problems);
+  let number = existing.Number;
+  const sentNumber = text(input, spec.numberField);
+  if (sentNumber !== undefined && sentNumber !== existing.Number) {
+    if (isSales(spec, existing.Type) && numberTaken(books, spec, sentNumber, existing.ID)) problems.add(docMsg.numberTaken(spec));
+    number = sentNumber;
+  }
+  problems.throwIfAny();
+
+  const totals = totalsOf(lines, lineAmountTypes);
+  const next: DocumentRec = {
+    ...existing,
+    Number: number || existing.Number,
+    Reference: fields.Reference !== undefined ? fields.Reference : existing.Reference,
+    ContactID: contact?.ContactID ?? existing.ContactID,
+    Date: fields.Date ?? existing.Date,
+    DueDate: fields.DueDate ?? existing.DueDate,
+    ExpectedPaymentDate: fields.ExpectedPaymentDate ?? existing.ExpectedPaymentDate,
+    PlannedPaymentDate: fields.PlannedPaymentDate ?? existing.PlannedPaymentDate,
+    LineAmountTypes: lineAmountTypes,
+    CurrencyCode: currency,
+    CurrencyRate: fields.CurrencyRate ?? (fields.CurrencyCode && fields.CurrencyCode !== existing.CurrencyCode
+      ? defaultRate(books, currency) : existing.CurrencyRate),
+    Url: fields.Url ?? existing.Url,
+    BrandingThemeID: fields.BrandingThemeID ?? existing.BrandingThemeID,
+    LineItems: lines,
+    ...totals,
+    Status: requested,
+    SentToContact: fields.SentToContact ?? existing.SentToContact,
+  };
+  if (next.Reference === '') delete next.Reference;
+
+  const financial = lineSignature(lines) !== lineSignature(existing.LineItems) || next.ContactID !== existing.ContactID ||
+    next.Date !== existing.Date || next.CurrencyCode !== existing.CurrencyCode ||
+    next.LineAmountTypes !== existing.LineAmountTypes || next.CurrencyRate !== existing.CurrencyRate;
+  const statusChange = requested !== current;
+  const anyChange = financial || statusChange || JSON.stringify({ ...next, UpdatedDateUTC: '' }) !==
+    JSON.stringify({ ...existing, UpdatedDateUTC: '' });
+  if (!anyChange) return existing;
+
+  const applied = round2(existing.AmountPaid + existing.AmountCredited);
+  const failures = new Problems();
+  if (current === 'DELETED' || current === 'VOIDED') failures.add(docMsg.notModifiable(spec));
+  else if (statusChange) checkTransition(spec, current, requested, applied, failures);
+  if (!failures.any && financial && applied > 0) failures.add(docMsg.allocated);
+  if (!failures.any && next.SentToContact && !existing.SentToContact && !APPROVED.includes(requested)) {
+    next.SentToContact = false; // only approved documents can be marked sent; silently kept false like Xero
+  }
+  // Nothing about an approved document may change inside a locked period; drafts are free (peers.md §8).
+  if (!failures.any && (APPROVED.includes(requested) || APPROVED.includes(current)) && (financial || statusChange)) {
+    checkLockDates(books, existing.Date, failures);
+    if (next.Date !== existing.Date) checkLockDates(books, next.Date, failures);
+  }
+  failures.throwIfAny();
+
+  let record: DocumentRec = { ...next, UpdatedDateUTC: books.nowIso() };
+  if (record.Status === 'VOIDED' || record.Status === 'DELETED') record.AmountDue = 0;
+  else record = settle({ ...record, AmountDue: round2(record.Total - record.AmountPaid - record.AmountCredited) });
+  books.store.put(spec.collection, record.ID, record);
+  if (contact) markContactRole(books, contact, isSales(spec, record.Type) ? 'IsCustomer' : 'IsSupplier');
+  if (spec.kind === 'INVOICE') books.changed('INVOICE', 'UPDATE', record.ID);
+  return record;
+}
+
+/** Status transitions a client may request (reference §4.2). */
+function checkTransition(spec: DocSpec, from: DocStatus, to: DocStatus, applied: number, problems: Problems): void {
+  const ok: Record<DocStatus, readonly DocStatus[]> = {
+    DRAFT: ['SUBMITTED', 'AUTHORISED', 'DELETED'],
+    SUBMITTED: ['DRAFT', 'AUTHORISED', 'DELETED'],
+    // Un-approving is allowed only while nothing is paid or credited (the "status … cannot be applied" rule).
+    AUTHORISED: ['DRAFT', 'SUBMITTED', 'VOIDED'],
+    PAID: [],
+    VOIDED: [],
+    DELETED: [],
+  };
+  if (applied > 0 && (to === 'DRAFT' || to === 'SUBMITTED' || (to === 'AUTHORISED' && from === 'PAID'))) {
+    problems.add(docMsg.statusWithPayments(to));
+  } else if (applied > 0 && to === 'VOIDED') {
+    problems.add(docMsg.allocated);
+  } else if (!ok[from].includes(to)) {
+    problems.add(docMsg.notModifiable(spec));
+  }
+}
+
+interface CommonFields {
+  Reference?: string;
+  Date?: string;
+  DueDate?: string;
+  ExpectedPaymentDate?: string;
+  PlannedPaymentDate?: string;
+  LineAmountTypes?: LineAmountTypes;
+  CurrencyCode?: string;
+  CurrencyRate?: number;
+  SentToContact?: boolean;
+  Url?: string;
+  BrandingThemeID?: string;
+}
+
+/** Writable header fields; read-only fields a client echoes back (totals, UpdatedDateUTC…) are ignored. */
+function readCommonFields(_books: Books, input: Json, _existing: DocumentRec | undefined, problems: Problems): CommonFields {
+  const out: CommonFields = {};
+  const day = (name: keyof CommonFields & string) => {
+    const raw = field(input, name);
+    if (raw === undefined || raw === null || raw === '') return undefined;
+    const parsed = parseDay(raw);
+    if (!parsed) problems.add(docMsg.badDate(name));
+    return parsed;
+  };
+  if (has(input, 'Reference')) out.Reference = text(input, 'Reference') ?? '';
+  out.Date = day('Date');
+  out.DueDate = day('DueDate');
+  out.ExpectedPaymentDate = day('ExpectedPaymentDate');
+  out.PlannedPaymentDate = day('PlannedPaymentDate');
+  const lat = text(input, 'LineAmountTypes');
+  if (lat !== undefined) {
+    const match = LINE_AMOUNT_TYPES.find((t) => t.toLowerCase() === lat.toLowerCase());
+    if (match) out.LineAmountTypes = match;
+    else problems.add(`LineAmountTypes '${lat}' is not valid. Use Exclusive, Inclusive or NoTax.`);
+  }
+  const currency = text(input, 'CurrencyCode')?.toUpperCase();
+  if (currency) out.CurrencyCode = currency;
+  const rate = toNumber(field(input, 'CurrencyRate'));
+  if (rate !== undefined && rate > 0) out.CurrencyRate = rate;
+  const sent = bool(input, 'SentToContact');
+  if (sent !== undefined) out.SentToContact = sent;
+  const url = text(input, 'Url');
+  if (url) out.Url = url;
+  const theme = text(input, 'BrandingThemeID');
+  if (theme) out.BrandingThemeID = theme;
+  return out;
+}
+
+function checkCurrency(books: Books, code: string, problems: Problems): void {
+  if (!books.store.get<CurrencyRec>('currencies', code)) problems.add(docMsg.currency(code));
+}
+
+/** Lock dates: the period lock date and the end-of-year lock date; the later one is reported. */
+export function checkLockDates(books: Books, date: string, problems: Problems): void {
+  const { periodLockDate, endOfYearLockDate } = books.settings;
+  if (periodLockDate && date <= periodLockDate && (!endOfYearLockDate || periodLockDate >= endOfYearLockDate)) {
+    problems.add(docMsg.periodLock(periodLockDate));
+  } else if (endOfYearLockDate && date <= endOfYearLockDate) {
+    problems.add(docMsg.endOfYearLock(endOfYearLockDate));
+  } else if (periodLockDate && date <= periodLockDate) {
+    problems.add(docMsg.periodLock(periodLockDate));
+  }
+}
+
+function defaultRate(books: Books, currency: string): number {
+  const base = books.settings.baseCurrency;
+  if (currency === base) return 1;
+  const from = USD_PER_UNIT[base];
+  const to = USD_PER_UNIT[currency];
+  return from && to ? Number((from / to).toFixed(6)) : 1;
+}
+
+function isSales(spec: DocSpec, type: DocumentRec['Type']): boolean {
+  return type === spec.salesType;
+}
+
+function numberTaken(books: Books, spec: DocSpec, number: string, exceptId: string | undefined): boolean {
+  const wanted = number.toLowerCase();
+  return books.store.all<DocumentRec>(spec.collection)
+    .some((d) => d.ID !== exceptId && d.Type === spec.salesType && d.Status !== 'DELETED' && d.Number.toLowerCase() === wanted);
+}
+
+/** Next free number in the org's sequence (INV-0001, CN-0001…), skipping numbers clients have used. */
+function nextNumber(books: Books, spec: DocSpec): string {
+  const isInvoice = spec.kind === 'INVOICE';
+  const prefix = isInvoice ? books.settings.invoicePrefix : books.settings.creditNotePrefix;
+  let n = isInvoice ? books.settings.nextInvoiceNumber : books.settings.nextCreditNoteNumber;
+  let candidate = `${prefix}${String(n).padStart(4, '0')}`;
+  while (numberTaken(books, spec, candidate, undefined)) candidate = `${prefix}${String(++n).padStart(4, '0')}`;
+  books.updateSettings(isInvoice ? { nextInvoiceNumber: n + 1 } : { nextCreditNoteNumber: n + 1 });
+  return candidate;
+}
+
+/**
+ * Recomputes the money owed after payments/allocations change and moves AUTHORISED ⇄ PAID: PAID (with
+ * FullyPaidOnDate = the latest payment or allocation date) when nothing is due, back to AUTHORISED when a payment goes.
+ */
+export function settle(doc: DocumentRec): DocumentRec {
+  const paid = sum2(doc.Payments.map((p) => p.Amount));
+  const credited = sum2(doc.Credits.map((c) => c.AppliedAmount));
+  const due = round2(doc.Total - paid - credited);
+  const next: DocumentRec = { ...doc, AmountPaid: paid, AmountCredited: credited, AmountDue: due };
+  if ((next.Status === 'AUTHORISED' || next.Status === 'PAID') && due <= 0) {
+    next.Status = 'PAID';
+    const dates = [...doc.Payments.map((p) => p.Date), ...doc.Credits.map((c) => c.Date)].sort();
+    next.FullyPaidOnDate = dates[dates.length - 1] ?? doc.Date;
+  } else {
+    if (next.Status === 'PAID') next.Status = 'AUTHORISED';
+    delete next.FullyPaidOnDate;
+  }
+  return next;
+}
