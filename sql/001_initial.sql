@@ -27,8 +27,8 @@ CREATE TABLE IF NOT EXISTS b_b24xero_link (
   KEY IX_B24XERO_LINK_STATE (STATE)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
--- Named positions of readers: the safety scans ('scan:smart_invoice' = 'YYYY-MM-DD HH:MM:SS|ID' in Bitrix's own
--- naive server-local time), Xero pullers ('pull:invoices' = UpdatedDateUTC), ...
+-- Named positions of readers: the safety scans ('scan:smart_invoice' = 'YYYY-MM-DD HH:MM:SS|ID' in the naive
+-- server-local time Bitrix writes), Xero pullers ('pull:invoices' = UpdatedDateUTC), ...
 CREATE TABLE IF NOT EXISTS b_b24xero_cursor (
   NAME VARCHAR(64) NOT NULL,
   VALUE VARCHAR(255) NOT NULL,
@@ -42,7 +42,7 @@ CREATE TABLE IF NOT EXISTS b_b24xero_run (
   INSTANCE VARCHAR(64) NOT NULL,
   KIND VARCHAR(20) NOT NULL,                   -- sync | scan | pull | backfill | retry
   STATUS VARCHAR(16) NOT NULL,                 -- running | ok | failed | interrupted
-  OWNER VARCHAR(128) NOT NULL DEFAULT '',      -- host:pid of the process running it, to tell a dead one's rows
+  OWNER VARCHAR(128) NOT NULL DEFAULT '',      -- host:pid of the process running it, so rows of a dead process can be told apart
   DRY_RUN CHAR(1) NOT NULL DEFAULT 'N',
   STARTED_AT DATETIME(3) NOT NULL,
   FINISHED_AT DATETIME(3) NULL,
@@ -74,7 +74,7 @@ CREATE TABLE IF NOT EXISTS b_b24xero_record_error (
   KEY IX_B24XERO_ERR_OPEN (RESOLVED_AT, NEXT_RETRY_AT)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
--- Changes the daemon wants made inside Bitrix - applied by the module's agent through the Bitrix API (rule 1).
+-- Changes the daemon wants made inside Bitrix - applied by the agent of the module through the Bitrix API (rule 1).
 CREATE TABLE IF NOT EXISTS b_b24xero_inbox (
   ID BIGINT UNSIGNED NOT NULL AUTO_INCREMENT,
   ENTITY_TYPE VARCHAR(20) NOT NULL,            -- smart_invoice | legacy_invoice | contact | company | product
@@ -93,7 +93,7 @@ CREATE TABLE IF NOT EXISTS b_b24xero_inbox (
   KEY IX_B24XERO_INBOX_ENTITY (ENTITY_TYPE, ENTITY_ID)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
--- Change feed written by the module's event handlers - claimed by the daemon with a lease (rule 2a).
+-- Change feed written by the event handlers of the module - claimed by the daemon with a lease (rule 2a).
 CREATE TABLE IF NOT EXISTS b_b24xero_change (
   ID BIGINT UNSIGNED NOT NULL AUTO_INCREMENT,
   ENTITY_TYPE VARCHAR(20) NOT NULL,            -- smart_invoice | legacy_invoice | contact | company | product
@@ -130,7 +130,7 @@ CREATE TABLE IF NOT EXISTS b_b24xero_transaction (
   KEY IX_B24XERO_TXN_INVOICE (INVOICE_XERO_ID)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
--- The rate governor's memory per tenant (rule 6): survives restarts so the daily budget is honoured.
+-- Memory of the rate governor per tenant (rule 6): survives restarts so the daily budget is honoured.
 CREATE TABLE IF NOT EXISTS b_b24xero_governor (
   TENANT_ID VARCHAR(64) NOT NULL,
   DAY_UTC DATE NOT NULL,

@@ -1,15 +1,9 @@
-import { CompiledQuery, sql, type Kysely } from 'kysely';
-import { readMigrationFiles } from '../../daemon/src/state/migration-files.ts';
-import { splitSqlStatements } from '../../daemon/src/state/sql-splitter.ts';
+import { CompiledQuery, type Kysely } from 'kysely';
+import { migrate } from '../../daemon/src/state/migrator.ts';
 
-/**
- * Applies sql/NNN_*.sql (the module-owned b_b24xero_* tables) to a test database, statement by statement — the same
- * files `b24xero migrate` runs, without its bookkeeping table, which these tests do not need.
- */
+/** The module-owned b_b24xero_* tables, applied the way `b24xero migrate` does. */
 export async function applyModuleSchema(db: Kysely<any>): Promise<void> {
-  for (const file of await readMigrationFiles()) {
-    for (const statement of splitSqlStatements(file.sql)) await sql.raw(statement).execute(db);
-  }
+  await migrate(db);
 }
 
 /** EXPLAIN of a compiled query: one row per table, with MySQL/MariaDB's `type` and `key` columns. */

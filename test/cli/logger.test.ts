@@ -1,6 +1,7 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { closeLogger, createLogger, scopedLogger } from '../../daemon/src/runtime/logger.ts';
+import { loadConfig } from '../../daemon/src/config/config.ts';
+import { closeLogger, createLogger, loggerFor, scopedLogger } from '../../daemon/src/runtime/logger.ts';
 
 async function capture(secrets: string[], write: (log: ReturnType<typeof createLogger>) => void): Promise<Array<Record<string, unknown>>> {
   const stream = new PassThrough();
@@ -55,5 +56,21 @@ describe('logger', () => {
     const meta = { password: 'pw', nested: { token: 't' } };
     await capture(['pw'], (log) => log.info('x', meta));
     expect(meta).toEqual({ password: 'pw', nested: { token: 't' } });
+  });
+
+  it('builds the daemon logger from the config: its level, its instance, and its secrets masked', async () => {
+    const config = loadConfig({
+      BITRIX_DB_URL: 'mysql://b24x:db-pass-123@h/bx', XERO_CLIENT_SECRET: 'xero-secret-456', LOG_LEVEL: 'warn', B24X_INSTANCE: 'shop',
+    });
+    const stream = new PassThrough();
+    let text = '';
+    stream.on('data', (c: Buffer) => { text += c.toString(); });
+    const logger = loggerFor(config, stream);
+    logger.info('not at warn level');
+    logger.warn('token refresh failed: invalid_client for xero-secret-456 via mysql://b24x:db-pass-123@h/bx');
+    await closeLogger(logger);
+    const lines = text.trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({ level: 'warn', instance: 'shop', message: 'token refresh failed: invalid_client for *** via mysql://b24x:***@h/bx' });
   });
 });

@@ -56,6 +56,7 @@ export interface LineSpec {
   discountRate?: number;
   itemCode?: string;
   lineAmount?: number;
+  taxAmount?: number;
 }
 
 export function salesInvoice(contactID: string, lines: LineSpec[], extra: Partial<Invoice> = {}): Invoice {

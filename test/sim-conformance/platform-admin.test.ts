@@ -61,6 +61,15 @@ describe('counters', () => {
   });
 });
 
+describe('limits', () => {
+  it('reads and changes limits at /_sim/limits, validating numbers', async () => {
+    expect(await h.admin('/limits')).toEqual({ concurrent: 5, perMinute: 60, perDay: 5000, appPerMinute: 10_000 });
+    expect(await h.admin('/limits', { perMinute: 120 })).toMatchObject({ perMinute: 120 });
+    await expect(h.admin('/limits', { perDay: 'lots' })).rejects.toMatchObject({ status: 400 });
+    await h.admin('/limits', { perMinute: 60 });
+  });
+});
+
 describe('clock', () => {
   it('moves simulated time forward on POST /_sim/clock/advance, and refuses going backwards', async () => {
     const before = new Date((await h.admin('/clock')).now).getTime();
@@ -107,6 +116,12 @@ describe('snapshots', () => {
     const before = h.sim.tenants();
     await expect(h.admin('/snapshot', { hello: 'world' })).rejects.toMatchObject({ status: 400 });
     expect(h.sim.tenants()).toEqual(before);
+  });
+
+  it('saves to a named file on POST /_sim/snapshot/save', async () => {
+    const file = join(dir, 'saved.json');
+    expect(await h.admin('/snapshot/save', { file })).toEqual({ file });
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ version: 1, organisations: expect.any(Array) });
   });
 
   it('restores from snapshotFile at start and writes it on close', async () => {

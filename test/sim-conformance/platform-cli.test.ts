@@ -1,5 +1,8 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
@@ -39,6 +42,38 @@ describe('b24xero-sim command line', () => {
     expect(code).toBe(2);
     expect(stderr).toContain('unknown argument --bogus');
     expect(stderr).toContain('usage: b24xero-sim');
+  });
+});
+
+async function firstLine(child: ChildProcess): Promise<string> {
+  const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
+  return (await lines.next()).value as string;
+}
+
+describe('b24xero-sim --config', () => {
+  it('takes clients and limits from a JSON file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'b24xero-sim-cli-'));
+    const config = join(dir, 'sim.json');
+    writeFileSync(config, JSON.stringify({ clients: [{ clientId: 'cfg-client', clientSecret: 'cfg-secret' }], limits: { perMinute: 7 } }));
+    const child = spawn(process.execPath, [BIN, '--port', '0', '--config', config], { stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      const url = (await firstLine(child)).slice('listening '.length);
+      const token = (await (
+        await fetch(`${url}/connect/token`, {
+          method: 'POST',
+          headers: { authorization: `Basic ${Buffer.from('cfg-client:cfg-secret').toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
+          body: 'grant_type=client_credentials',
+        })
+      ).json()) as { access_token: string };
+      const org = await fetch(`${url}/api.xro/2.0/Organisation`, { headers: { authorization: `Bearer ${token.access_token}`, 'xero-tenant-id': '' } });
+      expect(org.status).toBe(200);
+      expect(org.headers.get('x-minlimit-remaining')).toBe('6');
+      child.kill('SIGINT');
+      expect((await once(child, 'exit'))[0]).toBe(0);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

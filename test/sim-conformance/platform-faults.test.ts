@@ -96,6 +96,22 @@ describe('fault kinds', () => {
   });
 });
 
+describe('shutdown', () => {
+  it('close() ends a request that hangs forever: the client sees the connection drop and close resolves', async () => {
+    const sim = await startSimulator();
+    sim.addFault({ kind: 'hang', path: ORG });
+    const token = (await sim.fetchToken()).access_token;
+    const pending = fetch(`${sim.url}${ORG}`, { headers: { authorization: `Bearer ${token}` } }).then(
+      () => 'answered',
+      () => 'dropped',
+    );
+    while (sim.limitUsage(sim.defaultTenantId).inFlight === 0) await new Promise((resolve) => setImmediate(resolve));
+    await sim.close();
+    expect(await pending).toBe('dropped');
+    await sim.close(); // idempotent
+  });
+});
+
 describe('random faults', () => {
   async function statusesWithSeed(seed: number): Promise<number[]> {
     const sim = await startSimulator({ seed, randomFaults: { '500': 0.3, '503': 0.2 } });

@@ -83,6 +83,18 @@ describe('Idempotency-Key', () => {
     expect(await contactsNamed(name)).toBe(1);
   });
 
+  it('makes a concurrent repeat wait for the first call and answer the same, creating one contact', async () => {
+    const key = randomUUID();
+    const name = `Concurrent ${key}`;
+    h.sim.addFault({ kind: 'latency', method: 'PUT', path: '/api.xro/2.0/Contacts', ms: 100, times: 1 });
+    const [a, b] = await Promise.all([
+      h.xero.accountingApi.createContacts(h.tenantId, { contacts: [{ name }] }, undefined, key),
+      h.xero.accountingApi.createContacts(h.tenantId, { contacts: [{ name }] }, undefined, key),
+    ]);
+    expect(JSON.stringify(b.response.data)).toBe(JSON.stringify(a.response.data));
+    expect(await contactsNamed(name)).toBe(1);
+  });
+
   it('ignores Idempotency-Key on GET', async () => {
     const res = await h.xero.accountingApi.getOrganisations(h.tenantId, { headers: { 'Idempotency-Key': 'k' } } as never);
     expect(res.response.status).toBe(200);

@@ -203,6 +203,18 @@ describe('authorization-code flow with refresh-token rotation', () => {
     expect(newest.access_token).toBeTruthy();
   });
 
+  it('disconnects an organisation with DELETE /connections/{id} (xero-node disconnect), after which the tenant is 403', async () => {
+    const tokens = await exchange((await consent('accounting.settings offline_access')).searchParams.get('code')!);
+    const xero = new XeroClient({ clientId: sim.clientId, clientSecret: sim.clientSecret });
+    xero.setTokenSet(tokens);
+    xero.accountingApi.basePath = `${sim.url}/api.xro/2.0`;
+    const [tenant] = await xero.updateTenants(true);
+    expect(tenant.orgData.organisationID).toBe(sim.defaultTenantId);
+    await xero.disconnect(tenant.id);
+    const error = parseXeroError(await xero.accountingApi.getOrganisations(sim.defaultTenantId).catch((e: unknown) => e));
+    expect(error.response.statusCode).toBe(403);
+  });
+
   it('runs the whole xero-node OpenID flow: initialize, buildConsentUrl, apiCallback (RS256 id_token via JWKS), updateTenants, revokeToken', async () => {
     const require = createRequire(import.meta.url);
     const { Issuer } = createRequire(require.resolve('xero-node'))('openid-client') as { Issuer: { discover: (url: string) => Promise<unknown> } };

@@ -15,6 +15,7 @@ describe('rate-limit headers', () => {
   afterAll(() => h.close());
 
   it('puts X-DayLimit-Remaining, X-MinLimit-Remaining and X-AppMinLimit-Remaining on every API response, counting down', async () => {
+    h.sim.advanceClock(60_000 - (h.sim.now().getTime() % 60_000)); // a whole minute window ahead of us
     const first = await h.xero.accountingApi.getOrganisations(h.tenantId);
     const second = await h.xero.accountingApi.getContacts(h.tenantId);
     expect(first.response.headers['x-daylimit-remaining']).toBe('4999');
@@ -38,14 +39,17 @@ describe('per-minute and per-day limits', () => {
   });
   afterAll(() => h.close());
 
-  /** Moves simulated time on and takes a fresh token (the old one would have expired). Token calls are not rate-limited. */
-  async function advance(ms: number): Promise<void> {
-    h.sim.advanceClock(ms);
+  /**
+   * Moves simulated time to the start of the next minute window (plus `extraMs`), so a test has a whole real minute
+   * before the window rolls, and takes a fresh token (the old one may have expired). Token calls are not rate-limited.
+   */
+  async function advance(extraMs = 0): Promise<void> {
+    h.sim.advanceClock(60_000 - (h.sim.now().getTime() % 60_000) + extraMs);
     await h.refreshToken();
   }
 
   it('answers the call over the minute limit with 429, Retry-After and X-Rate-Limit-Problem: minute, then recovers in the next minute', async () => {
-    await advance(60_000 - (h.sim.now().getTime() % 60_000)); // start of a fresh minute window
+    await advance(); // start of a fresh minute window
     for (let i = 0; i < 3; i++) await h.xero.accountingApi.getOrganisations(h.tenantId);
     const error = parseXeroError(await h.xero.accountingApi.getOrganisations(h.tenantId).catch((e: unknown) => e));
     expect(error.response.statusCode).toBe(429);
@@ -55,13 +59,13 @@ describe('per-minute and per-day limits', () => {
     expect(error.response.headers['x-minlimit-remaining']).toBe('0');
     expect(h.sim.counters().byTenant[h.tenantId]!.rateLimited).toBe(1);
 
-    await advance(60_000);
+    await advance();
     const ok = await h.xero.accountingApi.getOrganisations(h.tenantId);
     expect(ok.response.headers['x-minlimit-remaining']).toBe('2');
   });
 
   it('does not count refused calls against the budget', async () => {
-    await advance(60_000);
+    await advance();
     const before = h.sim.limitUsage(h.tenantId).day;
     for (let i = 0; i < 3; i++) await h.xero.accountingApi.getOrganisations(h.tenantId);
     for (let i = 0; i < 2; i++) await h.xero.accountingApi.getOrganisations(h.tenantId).catch(() => undefined);
@@ -70,7 +74,7 @@ describe('per-minute and per-day limits', () => {
 
   it('answers the call over the day limit with X-Rate-Limit-Problem: day and a Retry-After up to the next day', async () => {
     h.sim.setLimits({ perDay: h.sim.limitUsage(h.tenantId).day, perMinute: 60 });
-    await advance(60_000);
+    await advance();
     const error = parseXeroError(await h.xero.accountingApi.getOrganisations(h.tenantId).catch((e: unknown) => e));
     expect(error.response.statusCode).toBe(429);
     expect(error.response.headers['x-rate-limit-problem']).toBe('day');
@@ -83,7 +87,7 @@ describe('per-minute and per-day limits', () => {
   it('keeps each tenant on its own budget', async () => {
     const other = h.sim.createTenant({ country: 'AU' });
     h.sim.setLimits({ perMinute: 1, perDay: 1000 });
-    await advance(60_000);
+    await advance();
     await h.xero.accountingApi.getOrganisations(h.tenantId);
     const otherOk = await h.xero.accountingApi.getOrganisations(other.tenantId);
     expect(otherOk.response.headers['x-minlimit-remaining']).toBe('0');
@@ -93,7 +97,7 @@ describe('per-minute and per-day limits', () => {
 
   it('applies the per-app minute limit across tenants', async () => {
     h.sim.setLimits({ perMinute: 60, appPerMinute: 2 });
-    await advance(60_000);
+    await advance();
     const [a, b] = h.sim.tenants();
     await h.xero.accountingApi.getOrganisations(a!.tenantId);
     const second = await h.xero.accountingApi.getOrganisations(b!.tenantId);

@@ -125,6 +125,21 @@ describe('event delivery', () => {
     expect(deliveries.at(-1)).toMatchObject({ ok: true, status: 200, events: 1, attempt: 1 });
   });
 
+  it('covers tenants created later with an app-wide webhook (no tenantId)', async () => {
+    const appWide = await startReceiver();
+    try {
+      expect((await h.admin('/webhooks', { url: appWide.url, key: KEY })).tenantIds).toEqual(['*']);
+      const tenant = await h.admin('/tenants', { country: 'AU' });
+      const created = await h.xero.accountingApi.createContacts(tenant.tenantId, { contacts: [{ name: `Hook AU ${Date.now()}` }] });
+      const [event] = await appWide.events(1);
+      expect(event).toMatchObject({ tenantId: tenant.tenantId, resourceId: created.body.contacts![0]!.contactID });
+      expect(receiver.payloads.flatMap((p) => p.events).some((e) => e.tenantId === tenant.tenantId)).toBe(false);
+    } finally {
+      await h.admin('/webhooks', {}, 'DELETE');
+      await appWide.close();
+    }
+  });
+
   it('retries a delivery the receiver refused, and records the refusal', async () => {
     const refusing = await startReceiver({ verify: true });
     try {

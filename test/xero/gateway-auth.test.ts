@@ -98,3 +98,24 @@ describe('tenant', () => {
     expect(err).toMatchObject({ type: 'forbidden', status: 403, classification: 'needs_person', operation: 'getInvoices' });
   });
 });
+
+describe('logging', () => {
+  it('never writes a token or the client secret to the log, through refreshes, 429s and failures', async () => {
+    const lines: string[] = [];
+    const capture = (level: string) => (message: string, meta?: Record<string, unknown>) => { lines.push(JSON.stringify({ level, message, meta })); };
+    const logger = { debug: capture('debug'), info: capture('info'), warn: capture('warn'), error: capture('error') };
+    const logged = new XeroGateway(gatewayOptionsFor(sim, { logger }), { maxRateLimitRetries: 1 });
+    await logged.getOrganisation();
+    sim.advanceClock(31 * 60_000);
+    await logged.getTaxRates(); // 401 → refresh
+    const fault = sim.addFault({ kind: '429', path: '/api.xro/2.0/Currencies*', times: 2 });
+    await rejection(logged.getCurrencies()); // 429, wait, 429 again → gives up
+    sim.removeFault(fault.id);
+    const text = lines.join('\n');
+    expect(lines.length).toBeGreaterThan(3);
+    expect(text).toContain('refreshing the token once');
+    expect(text).not.toContain(sim.clientSecret);
+    expect(text).not.toMatch(/eyJ[\w-]+\.[\w-]+/); // no JWT (the simulator's access tokens are JWTs)
+  });
+});
+

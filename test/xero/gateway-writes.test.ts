@@ -136,3 +136,29 @@ describe('contacts and items', () => {
     expect((await gw.getItems({ where: `Code==${JSON.stringify(code)}` })).map((i) => i.salesDetails?.unitPrice)).toEqual([9.9999]);
   });
 });
+
+describe('reads', () => {
+  it('pass If-Modified-Since: nothing changed after tomorrow', async () => {
+    const tomorrow = new Date(sim.now().getTime() + 86_400_000);
+    expect((await gw.getContacts({ modifiedSince: tomorrow })).items).toEqual([]);
+    expect((await gw.getInvoices({ modifiedSince: tomorrow })).items).toEqual([]);
+    expect((await gw.getContacts({ modifiedSince: new Date(0) })).items.length).toBeGreaterThan(0);
+  });
+
+  it('page payments and report pagination', async () => {
+    const page = await gw.getPayments({ page: 1, pageSize: 10 });
+    expect(page.items.length).toBeGreaterThan(0); // the paid invoice above
+    expect(page.pagination).toMatchObject({ page: 1, pageSize: 10 });
+  });
+
+  it('filter invoices by status and read the organisation’s settings', async () => {
+    const authorised = await gw.getInvoices({ statuses: ['AUTHORISED', 'PAID'] });
+    expect(authorised.items.every((i) => ['AUTHORISED', 'PAID'].includes(String(i.status)))).toBe(true);
+    const [org, taxRates, accounts, currencies] = await Promise.all([gw.getOrganisation(), gw.getTaxRates(), gw.getAccounts(), gw.getCurrencies()]);
+    expect(org.organisationID).toBe(tenantId);
+    expect(taxRates.length).toBeGreaterThan(0);
+    expect(accounts.some((a) => a.code === '200')).toBe(true);
+    expect(currencies.map((c) => String(c.code))).toContain(String(org.baseCurrency));
+  });
+});
+

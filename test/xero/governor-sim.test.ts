@@ -21,7 +21,7 @@ async function governorRow(tenantId: string) {
 }
 
 describe('at 60 calls per simulated minute', () => {
-  const K = 60; // a simulated minute lasts one real second
+  const K = 30; // a simulated minute lasts two real seconds
   let sim: RunningSimulator;
   beforeAll(async () => {
     sim = await startSim({ timeScale: K, limits: { perMinute: 60, concurrent: 5, perDay: 5000 } });
@@ -43,6 +43,7 @@ describe('at 60 calls per simulated minute', () => {
     const counters = sim.counters();
     expect(counters.byTenant[tenantId]?.requests).toBe(150);
     expect(counters.rateLimited).toBe(0); // the simulator answers 429 for a 61st call in a minute and for a 6th in flight
+    expect(counters.tokenRequests).toBe(0); // the 60-second token (1800 s / K) outlived the run: no refresh per call
     expect(await gw.stats()).toMatchObject({ calls: 150, rateLimited: 0, active: 0 });
     expect(Number((await governorRow(tenantId))?.DAY_USED)).toBeGreaterThanOrEqual(150);
     sim.clearFaults();

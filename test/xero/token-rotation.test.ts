@@ -5,6 +5,8 @@ import { createTestDb, type TestDb } from '../helpers/test-db.ts';
 import { connect } from '../../daemon/src/db/connect.ts';
 import { TokenStore, TokenStoreError, type StoredTokenSet } from '../../daemon/src/state/token-store.ts';
 import { XeroApiError } from '../../daemon/src/xero/errors.ts';
+import { IdentityClient } from '../../daemon/src/xero/identity-client.ts';
+import { SecretRedactor } from '../../daemon/src/xero/redact.ts';
 import { XeroGateway } from '../../daemon/src/xero/xero-gateway.ts';
 import { applyModuleSchema, gatewayOptionsFor, rejection, startSim } from './support/sim-gateway.ts';
 
@@ -23,6 +25,14 @@ afterAll(async () => {
   await testDb.drop();
 });
 
+let identity: IdentityClient;
+beforeAll(() => {
+  identity = new IdentityClient({
+    identityUrl: sim.url, connectionsUrl: `${sim.url}/connections`, clientId: sim.clientId, clientSecret: sim.clientSecret,
+    timeoutMs: 5_000, redactor: new SecretRedactor([sim.clientSecret]),
+  });
+});
+
 /** What `b24xero connect` obtains: the user consents, the code is exchanged for a token set with a refresh token. */
 async function consentedTokenSet(): Promise<StoredTokenSet> {
   const authorize = new URL(`${sim.url}/identity/connect/authorize`);
@@ -32,16 +42,8 @@ async function consentedTokenSet(): Promise<StoredTokenSet> {
   }).toString();
   const redirect = await fetch(authorize, { redirect: 'manual' });
   const code = new URL(redirect.headers.get('location')!).searchParams.get('code')!;
-  const res = await fetch(`${sim.url}/connect/token`, {
-    method: 'POST',
-    headers: {
-      authorization: `Basic ${Buffer.from(`${sim.clientId}:${sim.clientSecret}`).toString('base64')}`,
-      'content-type': 'application/x-www-form-urlencoded',
-    },
-    body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: 'http://localhost/cb' }).toString(),
-  });
-  const t = (await res.json()) as { access_token: string; refresh_token: string; expires_in: number };
-  return { access_token: t.access_token, refresh_token: t.refresh_token, expires_at: Math.floor(Date.now() / 1000) + t.expires_in };
+  const t = await identity.authorizationCode(code, 'http://localhost/cb');
+  return { access_token: t.access_token, refresh_token: t.refresh_token!, expires_at: Math.floor(Date.now() / 1000) + t.expires_in, expires_in: t.expires_in };
 }
 
 function store(db: Kysely<any> = testDb.db, clientSecret = sim.clientSecret): TokenStore {

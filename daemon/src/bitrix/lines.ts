@@ -72,7 +72,7 @@ const PERCENT = /^\s*(\d+(?:\.\d+)?)\s*%\s*$/;
  */
 export function basketRowToLine(row: Pick<LegacyInvoiceBasketTable,
   'ID' | 'PRODUCT_ID' | 'NAME' | 'PRICE' | 'BASE_PRICE' | 'DISCOUNT_PRICE' | 'QUANTITY' | 'VAT_RATE' | 'VAT_INCLUDED' |
-  'MEASURE_NAME' | 'SORT'> & { DISCOUNT_VALUE?: string | null }): InvoiceLine {
+  'MEASURE_NAME' | 'SORT'> & Partial<Pick<LegacyInvoiceBasketTable, 'DISCOUNT_VALUE'>>): InvoiceLine {
   const where = `basket row ${row.ID}`;
   const price = decimal(row.PRICE, `${where}: PRICE`, Number.NaN);
   if (Number.isNaN(price)) throw new RowValueError(`${where}: PRICE is missing`);

@@ -16,11 +16,15 @@ interface PartyDetails {
 const EMPTY_DETAILS: PartyDetails = Object.freeze({ emails: [], phones: [], addresses: [], taxNumber: '', xeroId: null }) as PartyDetails;
 
 type Owner = 'contact' | 'company';
+
+/** Deliberately loose: one @, no spaces, a dot in the domain. Real validation is Xero's. */
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const key = (owner: Owner, id: number) => `${owner}:${id}`;
 
 /**
  * Emails, phones, addresses, tax ids and Xero bindings of a set of contacts and companies: five queries whatever the
- * page size. Empty emails/phones ('' left by imports) are dropped; addresses come from the entity itself
+ * page size. Empty emails/phones ('' left by imports), emails that are not addresses and all-empty addresses are
+ * dropped; values are trimmed; addresses come from the entity itself
  * (ENTITY_TYPE_ID 3/4) and from its requisites (ENTITY_TYPE_ID 8 anchored to it), the entity's own first.
  */
 async function loadDetails(
@@ -85,6 +89,8 @@ async function loadDetails(
     const owner: Owner | null = row.ENTITY_ID === 'CONTACT' ? 'contact' : row.ENTITY_ID === 'COMPANY' ? 'company' : null;
     const value = text(row.VALUE);
     if (!owner || value === '') continue;
+    // Free text typed into the email field ('call reception, no email') would make Xero reject the whole contact.
+    if (row.TYPE_ID === 'EMAIL' && !EMAIL.test(value)) continue;
     const kind = text(row.VALUE_TYPE).toUpperCase() || 'WORK';
     if (row.TYPE_ID === 'EMAIL') of(owner, row.ELEMENT_ID).emails.push({ kind, address: value });
     else of(owner, row.ELEMENT_ID).phones.push({ kind, number: value });

@@ -40,10 +40,13 @@ export async function readSmartInvoices<DB extends BitrixTables>(anyDb: Kysely<D
       .execute(),
   ]);
 
-  // Primary contact first, then SORT (reference §2.3); CONTACT_ID on the item is only a copy of the primary.
+  // Primary contact first, then SORT (reference §2.3). CONTACT_ID on the item is a copy of the primary; it settles
+  // which one leads when an old migration left two rows marked primary.
+  const itemContact = new Map(ordered.map((item) => [item.ID, idOrNull(item.CONTACT_ID)]));
+  const rank = (b: { ENTITY_ID: number; CONTACT_ID: number; IS_PRIMARY: string }) =>
+    (yes(b.IS_PRIMARY) ? 2 : 0) + (yes(b.IS_PRIMARY) && itemContact.get(b.ENTITY_ID) === b.CONTACT_ID ? 1 : 0);
   const contactsOf = groupBy(
-    [...bindings].sort((a, b) =>
-      Number(yes(b.IS_PRIMARY)) - Number(yes(a.IS_PRIMARY)) || a.SORT - b.SORT || a.CONTACT_ID - b.CONTACT_ID),
+    [...bindings].sort((a, b) => rank(b) - rank(a) || a.SORT - b.SORT || a.CONTACT_ID - b.CONTACT_ID),
     (b) => b.ENTITY_ID,
   );
   const payerContactIds = (item: SmartInvoiceItemTable): number[] => {

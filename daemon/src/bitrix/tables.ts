@@ -251,6 +251,8 @@ export interface LegacyInvoiceBasketTable {
   BASE_PRICE: DbDecimal | null;
   /** Discount per unit. */
   DISCOUNT_PRICE: DbDecimal;
+  /** Free text of the sale discount engine, e.g. '10%' for a percent discount. */
+  DISCOUNT_VALUE: string | null;
   QUANTITY: number | string;
   /** A fraction (0.20 for 20 %), sale-module convention. */
   VAT_RATE: DbDecimal | null;

@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { ConfigError } from '../config/config.ts';
 import { MigrationError } from '../state/migrator.ts';
 import { UsageError, writeLine, type CliContext } from './command.ts';
@@ -14,6 +15,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   if (name === undefined) {
     await printUsage(io.stderr);
     return 2;
+  }
+  if (name === '--version' || name === '-v') {
+    writeLine(io.stdout, await packageVersion());
+    return 0;
   }
   if (name === 'help' || name === '--help' || name === '-h') {
     const topic = args[0] ? await loadCommand(args[0]) : undefined;
@@ -64,4 +69,9 @@ function describe(error: unknown): string {
   if (error instanceof Error && typeof code === 'string') return `database: ${error.message} [${code}]`;
   if (error instanceof Error) return error.stack ?? error.message;
   return String(error);
+}
+
+async function packageVersion(): Promise<string> {
+  const text = await readFile(new URL('../../../package.json', import.meta.url), 'utf8');
+  return (JSON.parse(text) as { version: string }).version;
 }

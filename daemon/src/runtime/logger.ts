@@ -1,6 +1,7 @@
 import type { Writable } from 'node:stream';
 import winston from 'winston';
-import type { LogLevel } from '../config/config.ts';
+import type { Config, LogLevel } from '../config/config.ts';
+import { secretValues } from '../config/redact.ts';
 
 export type Logger = winston.Logger;
 
@@ -42,6 +43,16 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       winston.format.json(),
     ),
     transports: [transport],
+  });
+}
+
+/** The daemon's logger: level from LOG_LEVEL, the configured secrets masked, every line tagged with the instance. */
+export function loggerFor(config: Config, stream?: Writable): Logger {
+  return createLogger({
+    level: config.logLevel,
+    secrets: secretValues(config),
+    defaultMeta: { instance: config.instance },
+    ...(stream && { stream }),
   });
 }
 

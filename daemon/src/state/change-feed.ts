@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { sql, type CompiledQuery, type Kysely } from 'kysely';
+import { ER_LOCK_DEADLOCK, isMysqlError } from './mysql-errors.ts';
 import { CHANGE_ACTIONS, ENTITY_TYPES, type ChangeAction, type EntityType, type StateTables } from './tables.ts';
 
 /**
@@ -96,15 +97,19 @@ function claimedRowsQuery(db: FeedDb, claimer: string) {
     .orderBy('ID');
 }
 
-const RETRYABLE = new Set(['ER_LOCK_DEADLOCK', 'ER_LOCK_WAIT_TIMEOUT']);
+const ER_LOCK_WAIT_TIMEOUT = 1205;
 
+/**
+ * Claimers scan the same index in the same order, so deadlocks are rare, but InnoDB may still pick one of two
+ * claimers as a victim; the statement is safe to repeat.
+ */
 async function withDeadlockRetry<T>(fn: () => Promise<T>, attempts = 3): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await fn();
     } catch (error) {
-      const code = (error as { code?: string }).code;
-      if (attempt >= attempts || !code || !RETRYABLE.has(code)) throw error;
+      const retryable = isMysqlError(error, ER_LOCK_DEADLOCK) || isMysqlError(error, ER_LOCK_WAIT_TIMEOUT);
+      if (attempt >= attempts || !retryable) throw error;
     }
   }
 }

@@ -45,21 +45,27 @@ export class DbGovernorBudgetStore implements GovernorBudgetStore {
 
   async reserve(tenantId: string, dayUtc: string, limit: number, nowMs: number): Promise<{ granted: boolean; dayUsed: number }> {
     const now = dbUtc(nowMs);
-    await sql`INSERT IGNORE INTO b_b24xero_governor (TENANT_ID, DAY_UTC, DAY_USED, UPDATED_AT)
-              VALUES (${tenantId}, ${dayUtc}, 0, ${now})`.execute(this.#db);
-    // MySQL/MariaDB assign left to right, so DAY_USED and DAY_REMAINING still see the old DAY_UTC: a row from an
-    // earlier day restarts at 1. The WHERE makes check-and-count one atomic step.
-    const result = await sql`UPDATE b_b24xero_governor
-      SET DAY_USED = IF(DAY_UTC < ${dayUtc}, 0, DAY_USED) + 1,
+    // One statement checks and counts atomically. MySQL/MariaDB assign left to right, so DAY_USED, DAY_REMAINING and
+    // MIN_REMAINING still see the old DAY_UTC (a row of an earlier day restarts at 1); LAST_INSERT_ID(expr) hands the
+    // new count back without a second query.
+    const count = () => sql`UPDATE b_b24xero_governor
+      SET DAY_USED = LAST_INSERT_ID(IF(DAY_UTC < ${dayUtc}, 0, DAY_USED) + 1),
           DAY_REMAINING = IF(DAY_UTC < ${dayUtc}, NULL, DAY_REMAINING),
           MIN_REMAINING = IF(DAY_UTC < ${dayUtc}, NULL, MIN_REMAINING),
           DAY_UTC = GREATEST(DAY_UTC, ${dayUtc}),
           UPDATED_AT = ${now}
       WHERE TENANT_ID = ${tenantId} AND (DAY_UTC < ${dayUtc} OR DAY_USED < ${limit})`.execute(this.#db);
-    const granted = Number(result.numAffectedRows ?? 0n) > 0;
+    let result = await count();
+    if (Number(result.numAffectedRows ?? 0n) === 0) {
+      // No row yet (first call for this tenant), or the budget is spent: make sure the row exists and try once more.
+      await sql`INSERT IGNORE INTO b_b24xero_governor (TENANT_ID, DAY_UTC, DAY_USED, UPDATED_AT)
+                VALUES (${tenantId}, ${dayUtc}, 0, ${now})`.execute(this.#db);
+      result = await count();
+    }
+    if (Number(result.numAffectedRows ?? 0n) > 0) return { granted: true, dayUsed: Number(result.insertId ?? 0n) };
     const row = await this.#db.selectFrom('b_b24xero_governor').select(['DAY_USED', 'DAY_UTC'])
       .where('TENANT_ID', '=', tenantId).executeTakeFirst();
-    return { granted, dayUsed: row && String(row.DAY_UTC).slice(0, 10) === dayUtc ? Number(row.DAY_USED) : 0 };
+    return { granted: false, dayUsed: row && String(row.DAY_UTC).slice(0, 10) === dayUtc ? Number(row.DAY_USED) : 0 };
   }
 
   async observe(tenantId: string, dayUtc: string, seen: { dayRemaining: number | null; minRemaining: number | null }, nowMs: number): Promise<void> {

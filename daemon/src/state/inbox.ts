@@ -1,7 +1,8 @@
-import { sql } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import { truncateUtf8 } from './text-limit.ts';
 import { ER_DUP_ENTRY, ER_LOCK_DEADLOCK, isMysqlError } from './mysql-errors.ts';
-import type { EntityType, InboxRow, StateDb } from './tables.ts';
+import { asStateDb } from './state-db.ts';
+import type { EntityType, InboxRow, StateDb, StateTables } from './tables.ts';
 
 /**
  * Actions where only the latest pending wish per entity matters. For set_fields the pending payloads are merged
@@ -44,7 +45,8 @@ export function defaultDedupeKey(item: Pick<InboxItem, 'action' | 'entityType' |
  * it): it is marked 'superseded' and a new pending row carries the merged payload. Re-applying fields the applier
  * already set is harmless; losing one is not.
  */
-export async function enqueueInbox(db: StateDb, item: InboxItem): Promise<EnqueueResult> {
+export async function enqueueInbox<DB extends StateTables>(anyDb: Kysely<DB> | Transaction<DB>, item: InboxItem): Promise<EnqueueResult> {
+  const db = asStateDb(anyDb);
   const dedupeKey = item.dedupeKey === undefined ? defaultDedupeKey(item) : item.dedupeKey;
   if (dedupeKey === null) {
     const id = await insertRow(db, item, item.payload, null);
@@ -129,7 +131,8 @@ function parseObject(text: string): Record<string, unknown> {
 }
 
 /** Pending rows in the order they must be applied. */
-export async function listPendingInbox(db: StateDb, options: { limit?: number; afterId?: number } = {}): Promise<InboxRow[]> {
+export async function listPendingInbox<DB extends StateTables>(anyDb: Kysely<DB> | Transaction<DB>, options: { limit?: number; afterId?: number } = {}): Promise<InboxRow[]> {
+  const db = asStateDb(anyDb);
   return db
     .selectFrom('b_b24xero_inbox')
     .selectAll()
@@ -150,7 +153,8 @@ export async function countPendingInbox(db: StateDb): Promise<number> {
 }
 
 /** Only a pending row changes; returns false for a row already settled or superseded. */
-export async function markInboxApplied(db: StateDb, id: number): Promise<boolean> {
+export async function markInboxApplied<DB extends StateTables>(anyDb: Kysely<DB> | Transaction<DB>, id: number): Promise<boolean> {
+  const db = asStateDb(anyDb);
   const result = await db
     .updateTable('b_b24xero_inbox')
     .set({ STATE: 'applied', APPLIED_AT: sql<string>`UTC_TIMESTAMP(3)`, DEDUPE_KEY: null, ERROR: null })
@@ -164,7 +168,8 @@ export async function markInboxApplied(db: StateDb, id: number): Promise<boolean
  * Records a failed attempt. With `retry` the row stays pending (ATTEMPTS counts up) for the applier's next round;
  * without it the row is settled as 'failed' and frees its dedupe key, so a newer wish for the entity is queued fresh.
  */
-export async function markInboxFailed(db: StateDb, id: number, error: string, options: { retry?: boolean } = {}): Promise<boolean> {
+export async function markInboxFailed<DB extends StateTables>(anyDb: Kysely<DB> | Transaction<DB>, id: number, error: string, options: { retry?: boolean } = {}): Promise<boolean> {
+  const db = asStateDb(anyDb);
   const result = await db
     .updateTable('b_b24xero_inbox')
     .set((eb) => ({

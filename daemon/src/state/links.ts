@@ -1,6 +1,7 @@
-import { sql } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import { ER_DUP_ENTRY, isMysqlError } from './mysql-errors.ts';
-import type { EntityType, LinkRow, LinkState, LinkXeroType, StateDb } from './tables.ts';
+import { asStateDb } from './state-db.ts';
+import type { EntityType, LinkRow, LinkState, LinkXeroType, StateDb, StateTables } from './tables.ts';
 
 /** Which Xero object a Bitrix entity becomes (companies and people are both Xero contacts). */
 export const XERO_TYPE_OF: Readonly<Record<EntityType, LinkXeroType>> = Object.freeze({
@@ -18,7 +19,8 @@ export interface LinkKey {
   xeroType?: LinkXeroType;
 }
 
-export async function getLinkByEntity(db: StateDb, key: LinkKey): Promise<LinkRow | undefined> {
+export async function getLinkByEntity<DB extends StateTables>(anyDb: Kysely<DB> | Transaction<DB>, key: LinkKey): Promise<LinkRow | undefined> {
+  const db = asStateDb(anyDb);
   return db
     .selectFrom('b_b24xero_link')
     .selectAll()
@@ -29,7 +31,8 @@ export async function getLinkByEntity(db: StateDb, key: LinkKey): Promise<LinkRo
 }
 
 /** The link of a Xero object, e.g. when a webhook or a pull reports it. */
-export async function getLinkByXeroId(db: StateDb, xeroType: LinkXeroType, xeroId: string): Promise<LinkRow | undefined> {
+export async function getLinkByXeroId<DB extends StateTables>(anyDb: Kysely<DB> | Transaction<DB>, xeroType: LinkXeroType, xeroId: string): Promise<LinkRow | undefined> {
+  const db = asStateDb(anyDb);
   return db
     .selectFrom('b_b24xero_link')
     .selectAll()
@@ -59,7 +62,8 @@ export interface CreateIntentResult {
  * Records the intent to create the Xero object BEFORE the create call (ARCHITECTURE rule 4). Never overwrites an
  * existing link: the first intent's idempotency key is the one that may already have reached Xero.
  */
-export async function recordCreateIntent(db: StateDb, intent: CreateIntent): Promise<CreateIntentResult> {
+export async function recordCreateIntent<DB extends StateTables>(anyDb: Kysely<DB> | Transaction<DB>, intent: CreateIntent): Promise<CreateIntentResult> {
+  const db = asStateDb(anyDb);
   const existing = await getLinkByEntity(db, intent);
   if (existing) return { link: existing, created: false };
   try {
@@ -101,7 +105,8 @@ export interface SyncedState {
 }
 
 /** After a successful create/update/pull: the link is 'synced' with what Xero now holds. Returns false if no link. */
-export async function markLinkSynced(db: StateDb, key: LinkKey, state: SyncedState): Promise<boolean> {
+export async function markLinkSynced<DB extends StateTables>(anyDb: Kysely<DB> | Transaction<DB>, key: LinkKey, state: SyncedState): Promise<boolean> {
+  const db = asStateDb(anyDb);
   return setLinkState(db, key, 'synced', state);
 }
 
@@ -109,12 +114,14 @@ export async function markLinkSynced(db: StateDb, key: LinkKey, state: SyncedSta
  * Xero is master (approved invoice) and Bitrix changed it anyway (rule 5): the link stops being pushed and the
  * difference is reported (record_error operation 'conflict'). Xero-side facts are still recorded when given.
  */
-export async function markLinkConflict(db: StateDb, key: LinkKey, seen: Partial<SyncedState> = {}): Promise<boolean> {
+export async function markLinkConflict<DB extends StateTables>(anyDb: Kysely<DB> | Transaction<DB>, key: LinkKey, seen: Partial<SyncedState> = {}): Promise<boolean> {
+  const db = asStateDb(anyDb);
   return setLinkState(db, key, 'conflict', seen);
 }
 
 /** The Xero object was deleted or voided for good; kept so it is not re-created by accident. */
-export async function markLinkDeleted(db: StateDb, key: LinkKey): Promise<boolean> {
+export async function markLinkDeleted<DB extends StateTables>(anyDb: Kysely<DB> | Transaction<DB>, key: LinkKey): Promise<boolean> {
+  const db = asStateDb(anyDb);
   return setLinkState(db, key, 'deleted', {});
 }
 
@@ -140,7 +147,8 @@ async function setLinkState(db: StateDb, key: LinkKey, state: LinkState, values:
 }
 
 /** Links still in 'creating': each is a create that may or may not have reached Xero (recovery after a crash). */
-export async function listCreatingLinks(db: StateDb, limit = 100): Promise<LinkRow[]> {
+export async function listCreatingLinks<DB extends StateTables>(anyDb: Kysely<DB> | Transaction<DB>, limit = 100): Promise<LinkRow[]> {
+  const db = asStateDb(anyDb);
   return db.selectFrom('b_b24xero_link').selectAll().where('STATE', '=', 'creating').orderBy('ID').limit(limit).execute();
 }
 

@@ -139,7 +139,8 @@ async function acquireLock(conn: Kysely<any>, name: string, timeoutSeconds: numb
 }
 
 async function migrationTableExists(db: Kysely<any>): Promise<boolean> {
-  const { rows } = await sql`SHOW TABLES LIKE ${MIGRATION_TABLE}`.execute(db);
+  // '_' is a LIKE wildcard: escape it so only this exact table matches.
+  const { rows } = await sql`SHOW TABLES LIKE ${MIGRATION_TABLE.replace(/_/g, '\\_')}`.execute(db);
   return rows.length > 0;
 }
 

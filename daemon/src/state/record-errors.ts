@@ -1,7 +1,8 @@
-import { sql } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import { retryDelaySeconds } from './retry-backoff.ts';
 import { truncateUtf8 } from './text-limit.ts';
-import type { EntityType, ErrorClass, ErrorSeverity, RecordErrorRow, StateDb } from './tables.ts';
+import { asStateDb } from './state-db.ts';
+import type { EntityType, ErrorClass, ErrorSeverity, RecordErrorRow, StateDb, StateTables } from './tables.ts';
 
 export interface RecordErrorKey {
   entityType: EntityType;
@@ -25,7 +26,8 @@ export interface RecordErrorInput extends RecordErrorKey {
  * ATTEMPTS up and pushes NEXT_RETRY_AT out by the class's back-off; a repeat after it was resolved reopens it
  * from attempt 1. Pass a transaction to make the two statements atomic.
  */
-export async function recordError(db: StateDb, input: RecordErrorInput): Promise<RecordErrorRow> {
+export async function recordError<DB extends StateTables>(anyDb: Kysely<DB> | Transaction<DB>, input: RecordErrorInput): Promise<RecordErrorRow> {
+  const db = asStateDb(anyDb);
   const message = truncateUtf8(input.message);
   const details = input.details === undefined ? null : JSON.stringify(input.details);
   const severity = input.severity ?? 'error';
@@ -74,7 +76,8 @@ export async function recordError(db: StateDb, input: RecordErrorInput): Promise
   return (await getRecordError(db, input))!;
 }
 
-export async function getRecordError(db: StateDb, key: RecordErrorKey): Promise<RecordErrorRow | undefined> {
+export async function getRecordError<DB extends StateTables>(anyDb: Kysely<DB> | Transaction<DB>, key: RecordErrorKey): Promise<RecordErrorRow | undefined> {
+  const db = asStateDb(anyDb);
   return db
     .selectFrom('b_b24xero_record_error')
     .selectAll()
@@ -85,7 +88,8 @@ export async function getRecordError(db: StateDb, key: RecordErrorKey): Promise<
 }
 
 /** The record went through (or a person said so): closes the open error. Returns false if none was open. */
-export async function resolveError(db: StateDb, key: RecordErrorKey): Promise<boolean> {
+export async function resolveError<DB extends StateTables>(anyDb: Kysely<DB> | Transaction<DB>, key: RecordErrorKey): Promise<boolean> {
+  const db = asStateDb(anyDb);
   const result = await db
     .updateTable('b_b24xero_record_error')
     .set({ RESOLVED_AT: sql<string>`UTC_TIMESTAMP(3)`, NEXT_RETRY_AT: null })
@@ -98,7 +102,8 @@ export async function resolveError(db: StateDb, key: RecordErrorKey): Promise<bo
 }
 
 /** Dashboard "mark resolved" / `b24xero retry --resolve <id>`. */
-export async function resolveErrorById(db: StateDb, id: number): Promise<boolean> {
+export async function resolveErrorById<DB extends StateTables>(anyDb: Kysely<DB> | Transaction<DB>, id: number): Promise<boolean> {
+  const db = asStateDb(anyDb);
   const result = await db
     .updateTable('b_b24xero_record_error')
     .set({ RESOLVED_AT: sql<string>`UTC_TIMESTAMP(3)`, NEXT_RETRY_AT: null })
@@ -109,7 +114,8 @@ export async function resolveErrorById(db: StateDb, id: number): Promise<boolean
 }
 
 /** Dashboard "retry" / `b24xero retry`: makes open errors due now, whatever their class. */
-export async function retryNow(db: StateDb, ids: readonly number[]): Promise<number> {
+export async function retryNow<DB extends StateTables>(anyDb: Kysely<DB> | Transaction<DB>, ids: readonly number[]): Promise<number> {
+  const db = asStateDb(anyDb);
   if (ids.length === 0) return 0;
   const result = await db
     .updateTable('b_b24xero_record_error')
@@ -128,7 +134,8 @@ export interface ListOpenErrors {
 }
 
 /** Open errors, most recently seen first. */
-export async function listOpenErrors(db: StateDb, options: ListOpenErrors = {}): Promise<RecordErrorRow[]> {
+export async function listOpenErrors<DB extends StateTables>(anyDb: Kysely<DB> | Transaction<DB>, options: ListOpenErrors = {}): Promise<RecordErrorRow[]> {
+  const db = asStateDb(anyDb);
   let query = db
     .selectFrom('b_b24xero_record_error')
     .selectAll()
@@ -155,7 +162,8 @@ export async function countOpenErrors(db: StateDb): Promise<{ error: number; war
 }
 
 /** Open errors whose back-off has passed, oldest due first: what the next pass should try again. */
-export async function listErrorsDueForRetry(db: StateDb, limit = 100): Promise<RecordErrorRow[]> {
+export async function listErrorsDueForRetry<DB extends StateTables>(anyDb: Kysely<DB> | Transaction<DB>, limit = 100): Promise<RecordErrorRow[]> {
+  const db = asStateDb(anyDb);
   return db
     .selectFrom('b_b24xero_record_error')
     .selectAll()

@@ -1,7 +1,8 @@
 import { hostname } from 'node:os';
-import { sql } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import { truncateUtf8 } from './text-limit.ts';
-import type { RunKind, RunRow, RunStatus, StateDb } from './tables.ts';
+import { asStateDb } from './state-db.ts';
+import type { RunKind, RunRow, RunStatus, StateTables } from './tables.ts';
 
 /** Counters of a pass, stored as JSON in b_b24xero_run.STATS (e.g. created, updated, skipped, failed, apiCalls). */
 export type RunStats = Readonly<Record<string, number>>;
@@ -20,7 +21,8 @@ export interface StartRun {
 }
 
 /** Opens a 'running' row and returns its id (the `run` of log lines). */
-export async function startRun(db: StateDb, run: StartRun): Promise<number> {
+export async function startRun<DB extends StateTables>(anyDb: Kysely<DB> | Transaction<DB>, run: StartRun): Promise<number> {
+  const db = asStateDb(anyDb);
   const result = await db
     .insertInto('b_b24xero_run')
     .values({
@@ -49,7 +51,8 @@ export interface FinishRun {
  * Closes a run. Only a 'running' row changes: a run already marked 'interrupted' by a newer process stays so, and
  * the return value (false) tells the caller its row was taken over.
  */
-export async function finishRun(db: StateDb, runId: number, finish: FinishRun): Promise<boolean> {
+export async function finishRun<DB extends StateTables>(anyDb: Kysely<DB> | Transaction<DB>, runId: number, finish: FinishRun): Promise<boolean> {
+  const db = asStateDb(anyDb);
   const result = await db
     .updateTable('b_b24xero_run')
     .set({
@@ -69,7 +72,8 @@ export async function finishRun(db: StateDb, runId: number, finish: FinishRun): 
  * instance lock (ARCHITECTURE rule 8): while we hold it no other live process of the instance can be running,
  * so every 'running' row not owned by us belongs to a process that died. Returns how many rows changed.
  */
-export async function markStaleRunsInterrupted(db: StateDb, instance: string, currentOwner: string = currentRunOwner()): Promise<number> {
+export async function markStaleRunsInterrupted<DB extends StateTables>(anyDb: Kysely<DB> | Transaction<DB>, instance: string, currentOwner: string = currentRunOwner()): Promise<number> {
+  const db = asStateDb(anyDb);
   const result = await db
     .updateTable('b_b24xero_run')
     .set({
@@ -89,7 +93,8 @@ export interface RunView extends Omit<RunRow, 'STATS'> {
 }
 
 /** Most recent runs first; STATS parsed (a row with unreadable STATS shows stats null rather than failing). */
-export async function listRecentRuns(db: StateDb, options: { instance?: string; limit?: number } = {}): Promise<RunView[]> {
+export async function listRecentRuns<DB extends StateTables>(anyDb: Kysely<DB> | Transaction<DB>, options: { instance?: string; limit?: number } = {}): Promise<RunView[]> {
+  const db = asStateDb(anyDb);
   let query = db.selectFrom('b_b24xero_run').selectAll().orderBy('ID', 'desc').limit(options.limit ?? 10);
   if (options.instance !== undefined) query = query.where('INSTANCE', '=', options.instance);
   const rows = await query.execute();

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { StateDb, StateTables } from './tables.ts';
 
 /**
@@ -6,7 +6,7 @@ import type { StateDb, StateTables } from './tables.ts';
  * tables. Safe because the wider schema contains every StateTables table; TypeScript cannot see that through
  * Kysely's invariant generic, hence the cast in this one place.
  */
-export function asStateDb<DB extends StateTables>(db: Kysely<DB>): StateDb {
+export function asStateDb<DB extends StateTables>(db: Kysely<DB> | Transaction<DB>): StateDb {
   return db as unknown as StateDb;
 }
 

@@ -61,7 +61,7 @@ export interface RunTable {
   DRY_RUN: Defaulted<'Y' | 'N'>;
   STARTED_AT: string;
   FINISHED_AT: string | null;
-  /** JSON object of counters (see RunStats in run-log.ts). */
+  /** JSON object of counters (RunStats in runs.ts). */
   STATS: string | null;
   ERROR: string | null;
 }

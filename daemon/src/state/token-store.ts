@@ -15,6 +15,8 @@ export interface StoredTokenSet {
   refresh_token: string;
   /** Seconds since the epoch (openid-client's TokenSet convention). */
   expires_at: number;
+  /** The lifetime Xero granted, in seconds (decides how early to refresh). */
+  expires_in?: number;
   token_type?: string;
   scope?: string;
   id_token?: string;

@@ -1,12 +1,14 @@
-import { sql } from 'kysely';
-import type { NewTransaction, StateDb, TransactionRow, TransactionXeroType } from './tables.ts';
+import { sql, type Kysely, type Transaction } from 'kysely';
+import { asStateDb } from './state-db.ts';
+import type { NewTransaction, TransactionRow, StateTables, TransactionXeroType } from './tables.ts';
 
 /**
  * Stores a Xero payment / bank transaction / invoice balance for the dashboard, keyed by tenant, type and id.
  * Pulls and webhooks can deliver copies out of order, so an existing row is only overwritten by a copy whose
  * XERO_UPDATED_UTC is not older than the stored one (a copy without a date always applies).
  */
-export async function upsertTransaction(db: StateDb, txn: NewTransaction): Promise<void> {
+export async function upsertTransaction<DB extends StateTables>(anyDb: Kysely<DB> | Transaction<DB>, txn: NewTransaction): Promise<void> {
+  const db = asStateDb(anyDb);
   const values: NewTransaction = { ...txn, XERO_ID: txn.XERO_ID.toLowerCase() };
   const incoming = values.XERO_UPDATED_UTC ?? null;
   // Evaluated per column before XERO_UPDATED_UTC itself is replaced (MySQL applies assignments left to right).
@@ -32,9 +34,10 @@ export async function upsertTransaction(db: StateDb, txn: NewTransaction): Promi
     .execute();
 }
 
-export async function getTransaction(
-  db: StateDb, tenantId: string, xeroType: TransactionXeroType, xeroId: string,
+export async function getTransaction<DB extends StateTables>(
+  anyDb: Kysely<DB> | Transaction<DB>, tenantId: string, xeroType: TransactionXeroType, xeroId: string,
 ): Promise<TransactionRow | undefined> {
+  const db = asStateDb(anyDb);
   return db
     .selectFrom('b_b24xero_transaction')
     .selectAll()
@@ -53,7 +56,8 @@ export interface ListTransactions {
 }
 
 /** Newest first by transaction date, for the dashboard and `status`. */
-export async function listTransactions(db: StateDb, options: ListTransactions = {}): Promise<TransactionRow[]> {
+export async function listTransactions<DB extends StateTables>(anyDb: Kysely<DB> | Transaction<DB>, options: ListTransactions = {}): Promise<TransactionRow[]> {
+  const db = asStateDb(anyDb);
   let query = db
     .selectFrom('b_b24xero_transaction')
     .selectAll()

@@ -61,6 +61,8 @@ export interface GovernorSnapshot {
   blockedUntil: number | null;
   calls: number;
   rateLimited: number;
+  /** Writes of Xero's counters or a Retry-After block that the store refused (kept in memory only). */
+  storeErrors: number;
 }
 
 /** How a finished call reports back: Xero's limit headers, and whether it was a 429. */
@@ -103,6 +105,7 @@ export class RateGovernor {
   #blockedUntil: number | null = null;
   #calls = 0;
   #rateLimited = 0;
+  #storeErrors = 0;
 
   constructor(options: RateGovernorOptions) {
     for (const [name, v] of [['minuteLimit', options.minuteLimit], ['dailyBudget', options.dailyBudget]] as const) {
@@ -126,7 +129,7 @@ export class RateGovernor {
       tenantId: this.tenantId, active: this.#active, queued: this.#queued,
       inWindow: this.#window.filter((t) => t > now - this.#windowMs).length,
       dayUtc: this.#dayUtc, dayUsed: this.#dayUsed, dayCap: this.#dayCap, blockedUntil: this.#blockedUntil,
-      calls: this.#calls, rateLimited: this.#rateLimited,
+      calls: this.#calls, rateLimited: this.#rateLimited, storeErrors: this.#storeErrors,
     };
   }
 
@@ -289,11 +292,23 @@ export class RateGovernor {
       const until = now + waitMs;
       if (this.#blockedUntil === null || until > this.#blockedUntil) {
         this.#blockedUntil = until;
-        await this.#store.block(this.tenantId, until, now);
+        await this.#remember(() => this.#store.block(this.tenantId, until, now));
       }
     }
     if (limits.dayRemaining !== null || limits.minRemaining !== null) {
-      await this.#store.observe(this.tenantId, this.#dayUtc, { dayRemaining: limits.dayRemaining, minRemaining: limits.minRemaining }, now);
+      await this.#remember(() => this.#store.observe(this.tenantId, this.#dayUtc, { dayRemaining: limits.dayRemaining, minRemaining: limits.minRemaining }, now));
+    }
+  }
+
+  /**
+   * Persisting what Xero said is best effort: the call it came from has already happened (an invoice may have been
+   * created), so a database hiccup here must not turn its success into a failure. The in-memory view stays right.
+   */
+  async #remember(write: () => Promise<void>): Promise<void> {
+    try {
+      await write();
+    } catch {
+      this.#storeErrors++;
     }
   }
 }

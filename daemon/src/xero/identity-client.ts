@@ -20,6 +20,10 @@ export interface XeroConnection {
   tenantName?: string;
 }
 
+const GRANT_NOUNS: Record<string, string> = {
+  token: 'client credentials', refreshToken: 'refresh token', authorizationCode: 'authorization code',
+};
+
 export interface IdentityClientOptions {
   identityUrl: string;
   connectionsUrl: string;
@@ -50,6 +54,14 @@ export class IdentityClient {
   /** Authorization-code apps: rotates the refresh token (the answer carries a new one, which must be stored). */
   refresh(refreshToken: string): Promise<TokenResponse> {
     return this.#token('refreshToken', new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken }));
+  }
+
+  /**
+   * Authorization-code apps (`b24xero connect`): exchanges the code from the consent redirect for the first token set.
+   * The caller stores it with TokenStore.replace(); from then on the gateway rotates it.
+   */
+  authorizationCode(code: string, redirectUri: string): Promise<TokenResponse> {
+    return this.#token('authorizationCode', new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: redirectUri }));
   }
 
   async connections(accessToken: string): Promise<XeroConnection[]> {
@@ -108,7 +120,7 @@ export class IdentityClient {
       throw new XeroApiError({
         type: 'auth', operation, status: res.status, detail: detail || null, limits: readLimitHeaders(headers),
         code: /invalid_grant/.test(detail) ? 'xero_invalid_grant' : 'xero_auth',
-        summary: `the token endpoint refused the ${operation === 'refreshToken' ? 'refresh token' : 'client credentials'}: ${detail || `HTTP ${res.status}`}`,
+        summary: `the token endpoint refused the ${GRANT_NOUNS[operation] ?? 'request'}: ${detail || `HTTP ${res.status}`}`,
       }, this.#o.redactor);
     }
     throw toXeroError({ response: { status: res.status, headers, data: body } }, { operation, redactor: this.#o.redactor });

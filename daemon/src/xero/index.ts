@@ -7,8 +7,11 @@ export { classify, classifyValidationMessages, toXeroError, XERO_ERROR_TYPES, Xe
 export type { XeroElementError, XeroErrorType } from './errors.ts';
 export type { BatchResult, ElementOutcome } from './batch-result.ts';
 export { RateGovernor } from './governor.ts';
+export { MemoryBudgetStore } from './memory-budget-store.ts';
 export type { GovernorBudgetStore, GovernorSnapshot } from './governor.ts';
 export { systemClock } from './clock.ts';
 export type { Clock } from './clock.ts';
 export { SecretRedactor } from './redact.ts';
+export { IdentityClient } from './identity-client.ts';
+export type { TokenResponse, XeroConnection } from './identity-client.ts';
 export * from './models.ts';

@@ -3,10 +3,11 @@ import { XeroApiError } from './errors.ts';
 import type { IdentityClient, TokenResponse } from './identity-client.ts';
 import type { StoredTokenSet, TokenStore } from '../state/token-store.ts';
 
-/** An access token and when it stops working, on the gateway's clock. */
+/** An access token, when it stops working and when to replace it, on the gateway's clock. */
 export interface AccessToken {
   accessToken: string;
   expiresAtMs: number;
+  refreshAtMs: number;
 }
 
 /**
@@ -21,6 +22,19 @@ export interface AccessTokenProvider {
 
 /** Refresh this long before expiry, so a token never dies between check and use. */
 export const REFRESH_MARGIN_MS = 60_000;
+
+/**
+ * The margin is a minute, or half the token's life when that is shorter (a simulator at a time scale issues
+ * 30-second tokens; a fixed minute would replace them on every call).
+ */
+export function accessToken(token: string, expiresAtMs: number, lifetimeMs: number | null): AccessToken {
+  const margin = lifetimeMs === null ? REFRESH_MARGIN_MS : Math.min(REFRESH_MARGIN_MS, lifetimeMs / 2);
+  return { accessToken: token, expiresAtMs, refreshAtMs: expiresAtMs - margin };
+}
+
+function fresh(token: AccessToken | null, nowMs: number): token is AccessToken {
+  return token !== null && nowMs < token.refreshAtMs;
+}
 
 /** Runs `fn` once for all concurrent callers. */
 class SingleFlight<T> {
@@ -44,7 +58,7 @@ export class ClientCredentialsTokens implements AccessTokenProvider {
   }
 
   async current(): Promise<AccessToken> {
-    if (this.#token && this.#token.expiresAtMs - this.#clock.now() > REFRESH_MARGIN_MS) return this.#token;
+    if (fresh(this.#token, this.#clock.now())) return this.#token;
     return this.#fetch();
   }
 
@@ -56,7 +70,7 @@ export class ClientCredentialsTokens implements AccessTokenProvider {
   #fetch(): Promise<AccessToken> {
     return this.#flight.run(async () => {
       const t = await this.#identity.clientCredentials();
-      this.#token = { accessToken: t.access_token, expiresAtMs: this.#clock.now() + t.expires_in * 1000 };
+      this.#token = accessToken(t.access_token, this.#clock.now() + t.expires_in * 1000, t.expires_in * 1000);
       return this.#token;
     });
   }
@@ -83,11 +97,11 @@ export class RefreshTokenTokens implements AccessTokenProvider {
   }
 
   async current(): Promise<AccessToken> {
-    if (this.#fresh(this.#token)) return this.#token!;
+    if (fresh(this.#token, this.#clock.now())) return this.#token;
     const stored = await this.#store.read();
     if (!stored) throw this.#notConnected();
     const token = this.#adopt(stored.tokenSet);
-    if (this.#fresh(token)) return token;
+    if (fresh(token, this.#clock.now())) return token;
     return this.#refresh(null);
   }
 
@@ -96,12 +110,8 @@ export class RefreshTokenTokens implements AccessTokenProvider {
     return this.#refresh(rejected);
   }
 
-  #fresh(token: AccessToken | null): boolean {
-    return token !== null && token.expiresAtMs - this.#clock.now() > REFRESH_MARGIN_MS;
-  }
-
   #adopt(set: StoredTokenSet): AccessToken {
-    this.#token = { accessToken: set.access_token, expiresAtMs: set.expires_at * 1000 };
+    this.#token = toAccessToken(set);
     return this.#token;
   }
 
@@ -117,14 +127,15 @@ export class RefreshTokenTokens implements AccessTokenProvider {
     return this.#flight.run(() => this.#store.withRefreshLock(async () => {
       const stored = await this.#store.read();
       if (!stored) throw this.#notConnected();
-      const storedToken: AccessToken = { accessToken: stored.tokenSet.access_token, expiresAtMs: stored.tokenSet.expires_at * 1000 };
-      if (storedToken.accessToken !== rejected && this.#fresh(storedToken)) return this.#adopt(stored.tokenSet);
+      const storedToken = toAccessToken(stored.tokenSet);
+      if (storedToken.accessToken !== rejected && fresh(storedToken, this.#clock.now())) return this.#adopt(stored.tokenSet);
       const answer: TokenResponse = await this.#identity.refresh(stored.tokenSet.refresh_token);
       const next: StoredTokenSet = {
         access_token: answer.access_token,
         // Xero always rotates; should an answer lack a refresh token, the old one is the only one we have.
         refresh_token: answer.refresh_token ?? stored.tokenSet.refresh_token,
         expires_at: Math.floor(this.#clock.now() / 1000) + answer.expires_in,
+        expires_in: answer.expires_in,
         ...(answer.token_type ? { token_type: answer.token_type } : {}),
         ...(answer.scope ? { scope: answer.scope } : {}),
         ...(answer.id_token ? { id_token: answer.id_token } : {}),
@@ -137,4 +148,8 @@ export class RefreshTokenTokens implements AccessTokenProvider {
       return this.#adopt(next);
     }));
   }
+}
+
+function toAccessToken(set: StoredTokenSet): AccessToken {
+  return accessToken(set.access_token, set.expires_at * 1000, typeof set.expires_in === 'number' ? set.expires_in * 1000 : null);
 }

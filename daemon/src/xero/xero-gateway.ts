@@ -315,7 +315,7 @@ export class XeroGateway {
     }
   }
 
-  /** Token calls normalised and redacted like API calls (TokenStoreError and the like pass through). */
+  /** Gets a token, registers it with the redactor and hands it to xero-node when it changed. */
   async #token(get: () => Promise<AccessToken>): Promise<AccessToken> {
     const token = await get();
     this.#redactor.add(token.accessToken);

@@ -270,7 +270,8 @@ function checkTransition(spec: DocSpec, from: DocStatus, to: DocStatus, applied:
   };
   if (applied > 0 && (to === 'DRAFT' || to === 'SUBMITTED' || (to === 'AUTHORISED' && from === 'PAID'))) {
     problems.add(docMsg.statusWithPayments(to));
-  } else if (applied > 0 && to === 'VOIDED') {
+  } else if (applied > 0 && to === 'VOIDED' && from === 'AUTHORISED') {
+    // Part-paid: the allocation is what blocks it. Fully paid documents are simply past modification.
     problems.add(docMsg.allocated);
   } else if (!ok[from].includes(to)) {
     problems.add(docMsg.notModifiable(spec));

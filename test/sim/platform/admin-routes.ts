@@ -7,7 +7,7 @@ import type { CountersSnapshot } from './observability/call-counters.ts';
 import type { RequestLogEntry, RequestLogFilter } from './observability/request-log.ts';
 import type { SimLimits } from './sim-options.ts';
 import type { TenantSummary } from './tenant-directory.ts';
-import type { IntentToReceiveResult, WebhookDelivery, WebhookTarget } from './webhooks/webhook-emitter.ts';
+import { APP_WIDE, type IntentToReceiveResult, type WebhookDelivery, type WebhookTarget } from './webhooks/webhook-emitter.ts';
 
 export interface SimSnapshot {
   version: 1;
@@ -37,6 +37,7 @@ export interface AdminApi {
   snapshot(): SimSnapshot;
   restore(snapshot: unknown): void;
   saveSnapshot(file?: string): Promise<string>;
+  /** tenantId '*' configures the app-wide webhook (every tenant without its own). */
   configureWebhook(tenantId: string, target: WebhookTarget | undefined): void;
   webhooks(): { targets: Record<string, { url: string }>; deliveries: WebhookDelivery[] };
   flushWebhooks(): Promise<void>;
@@ -160,12 +161,10 @@ function configureWebhooks(api: AdminApi, body: unknown): { tenantIds: string[] 
   return { tenantIds };
 }
 
-/** `tenantId` names one tenant; without it the webhook covers every tenant (Xero's webhooks are per app). */
+/** `tenantId` names one tenant; without it the webhook is app-wide ('*'): every tenant, also ones created later. */
 function webhookTenants(api: AdminApi, body: unknown): string[] {
-  const tenantId = optionalString(body, 'tenantId');
-  const all = api.tenants().map((t) => t.tenantId);
-  if (tenantId === undefined) return all;
-  if (!all.includes(tenantId)) throw new AdminError(404, `no tenant ${tenantId}`);
+  const tenantId = optionalString(body, 'tenantId') ?? APP_WIDE;
+  if (tenantId !== APP_WIDE && !api.tenants().some((t) => t.tenantId === tenantId)) throw new AdminError(404, `no tenant ${tenantId}`);
   return [tenantId];
 }
 

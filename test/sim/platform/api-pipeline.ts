@@ -71,12 +71,15 @@ export async function handleApiCall(ctx: SimContext, call: ApiCall): Promise<Han
     });
   }
   try {
-    if (fault?.kind === 'latency') await ctx.sleep(fault.ms ?? 0);
     if (fault?.kind === 'hang') {
       await hang(ctx, fault.ms, call.res);
       return DROPPED;
     }
-    const answer = await runIdempotent(ctx, call, grant.clientId, tenantId, () => runEngine(call, org.handle.bind(org)));
+    // Latency sits inside the idempotent section, so a repeat arriving meanwhile waits for the first answer.
+    const answer = await runIdempotent(ctx, call, grant.clientId, tenantId, async () => {
+      if (fault?.kind === 'latency') await ctx.sleep(fault.ms ?? 0);
+      return runEngine(call, org.handle.bind(org));
+    });
     if (fault?.kind === 'reset-after') {
       call.res.socket?.destroy();
       return DROPPED;
@@ -87,7 +90,13 @@ export async function handleApiCall(ctx: SimContext, call: ApiCall): Promise<Han
   }
 }
 
-async function runIdempotent(ctx: SimContext, call: ApiCall, clientId: string, tenantId: string, run: () => WireResponse): Promise<WireResponse> {
+async function runIdempotent(
+  ctx: SimContext,
+  call: ApiCall,
+  clientId: string,
+  tenantId: string,
+  run: () => Promise<WireResponse>,
+): Promise<WireResponse> {
   const key = call.headers['idempotency-key'];
   if (!key || !WRITE_METHODS.has(call.method)) return run();
   if (key.length > 128) return idempotencyProblem('Idempotency-Key must be 128 characters or fewer.');
@@ -97,7 +106,7 @@ async function runIdempotent(ctx: SimContext, call: ApiCall, clientId: string, t
   if (found.kind === 'replay') return found.response;
   let answer: WireResponse;
   try {
-    answer = run();
+    answer = await run();
   } catch (error) {
     answer = internalError();
     call.entry.error = (error as Error).message;

@@ -20,7 +20,7 @@ import { ScaledClock } from './sim-clock.ts';
 import type { SimContext } from './sim-context.ts';
 import { DEFAULT_CLIENT, DEFAULT_LIMITS, MINUTE_MS, DAY_MS, type SimLimits, type SimOptions } from './sim-options.ts';
 import { TenantDirectory, type TenantSummary } from './tenant-directory.ts';
-import { WebhookEmitter, type IntentToReceiveResult, type WebhookDelivery, type WebhookTarget } from './webhooks/webhook-emitter.ts';
+import { APP_WIDE, WebhookEmitter, type IntentToReceiveResult, type WebhookDelivery, type WebhookTarget } from './webhooks/webhook-emitter.ts';
 
 // A type alias (not an interface) so it is assignable to openid-client's index-signature TokenSetParameters.
 export type TokenResponse = {
@@ -252,7 +252,7 @@ class Simulator implements RunningSimulator {
   }
 
   configureWebhook(tenantId: string, target: WebhookTarget | undefined): void {
-    if (!this.#ctx.tenants.get(tenantId)) throw new Error(`no tenant ${tenantId}`);
+    if (tenantId !== APP_WIDE && !this.#ctx.tenants.get(tenantId)) throw new Error(`no tenant ${tenantId}`);
     this.#ctx.webhooks.configure(tenantId, target);
   }
   webhooks(): { targets: Record<string, { url: string }>; deliveries: WebhookDelivery[] } {

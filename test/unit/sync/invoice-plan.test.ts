@@ -74,6 +74,12 @@ describe('planInvoice: a NZ GST 15 % invoice', () => {
     expect(result.warnings).toEqual([]);
   });
 
+  it('folds a negative Bitrix discount (a surcharge) into the unit amount, since Xero only takes discounts', () => {
+    const result = ok(plan(invoice([line({ quantity: 2, unitPrice: 100, discountType: 'amount', discountPerUnit: -10 })])));
+    expect(result.payload.lineItems[0]).toMatchObject({ quantity: 2, unitAmount: 110 });
+    expect(result.payload.lineItems[0]?.discountAmount).toBeUndefined();
+  });
+
   it('keeps a 4-dp unit price such as 3.3333 and asks for unitdp=4', () => {
     const inv = invoice([line({ quantity: 3, unitPrice: 3.3333 })]);
     const result = ok(plan(inv));
@@ -130,6 +136,38 @@ describe('planInvoice: a NZ GST 15 % invoice', () => {
     expect(result.payload.lineItems[0]?.itemCode).toBe('WIDGET');
     expect(result.payload.lineItems[1]?.itemCode).toBeUndefined();
     expect(result.warnings.map((w) => w.code)).toEqual(['item_missing']);
+  });
+});
+
+describe('planInvoice: a realistic mixed invoice', () => {
+  it('reproduces the Bitrix total of a four-line NZ invoice with hours, both discount kinds and a 4-dp price', () => {
+    const inv = invoice(
+      [
+        line({ rowId: 1, description: 'Consulting', unit: 'hours', quantity: 10, unitPrice: 150 }),
+        line({ rowId: 2, description: 'Widget', quantity: 3, unitPrice: 49.99, discountType: 'percent', discountRate: 10 }),
+        line({ rowId: 3, description: 'Bracket', quantity: 4, unitPrice: 80, discountType: 'amount', discountPerUnit: 5 }),
+        line({ rowId: 4, description: 'Cable', quantity: 3, unitPrice: 3.3333 }),
+      ],
+      { id: 501, number: '501' },
+    );
+    expect(inv.total).toBe(2236.72);
+    const result = ok(plan(inv));
+    expect(result.payload.reference).toBe('B24-SI-501');
+    expect(result.payload.lineItems.map((l) => [l.description, l.quantity, l.unitAmount, l.discountRate, l.discountAmount])).toEqual([
+      ['Consulting (hours)', 10, 150, undefined, undefined],
+      ['Widget', 3, 49.99, 10, undefined],
+      ['Bracket', 4, 80, undefined, 20],
+      ['Cable', 3, 3.3333, undefined, undefined],
+    ]);
+    expect(result.expected).toEqual({ subTotal: 1944.97, totalTax: 291.75, total: 2236.72 });
+    expect(result.unitdp).toBe(4);
+    expect(result.warnings).toEqual([]);
+  });
+
+  it('plans a USD invoice in a NZD organisation with the same rules', () => {
+    const result = ok(plan(invoice([line({ unitPrice: 115, taxIncluded: true })], { currency: 'USD' })));
+    expect(result.payload).toMatchObject({ currencyCode: 'USD', lineAmountTypes: 'Inclusive' });
+    expect(result.expected.total).toBe(115);
   });
 });
 

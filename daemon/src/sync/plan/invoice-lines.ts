@@ -6,7 +6,7 @@ import { decimalsOf, round2, round4 } from './money.ts';
 import { xeroLineAmount } from './xero-rounding.ts';
 import { resolveTaxType, type ResolvedTaxType } from './tax-type.ts';
 import { resolveAccountCode } from './account-code.ts';
-import { cleanMultiline } from './text-fields.ts';
+import { cleanMultiline, cleanText } from './text-fields.ts';
 import type { PlanError, PlanWarning, Resolved } from './plan-result.ts';
 
 /** Xero's LineItem Description limit. */
@@ -49,7 +49,7 @@ export interface PlannedLines {
 function describe(line: InvoiceLine): string {
   const name = cleanMultiline(line.description, DESCRIPTION_MAX);
   const base = name !== '' ? name : line.productId !== null ? `Product #${line.productId}` : `Line #${line.rowId}`;
-  const unit = line.unit.trim();
+  const unit = cleanText(line.unit, 50);
   if (SILENT_UNITS.has(unit.toLowerCase())) return base;
   const withUnit = `${base} (${unit})`;
   return Array.from(withUnit).length <= DESCRIPTION_MAX ? withUnit : base;
@@ -89,9 +89,10 @@ function chooseAmounts(line: InvoiceLine, basis: LineAmountType, quantity: numbe
     basis === 'Exclusive' || !Number.isFinite(line.totalInclTax) ? quantity * (unit - discount) : line.totalInclTax;
   const target = round2(exact);
 
+  // Xero takes discounts, not surcharges: a negative Bitrix discount can only be folded into the unit amount.
   const visible: Amounts = { unitAmount: round4(unit) };
-  if (line.discountType === 'percent' && line.discountRate !== 0) visible.discountRate = round4(line.discountRate);
-  else if (discount !== 0) visible.discountAmount = round2(quantity * discount);
+  if (line.discountType === 'percent' && line.discountRate > 0) visible.discountRate = round4(line.discountRate);
+  else if (discount > 0) visible.discountAmount = round2(quantity * discount);
   if (xeroLineAmount({ quantity, ...visible }) === target) return { amounts: visible };
 
   if (quantity !== 0) {

@@ -57,7 +57,7 @@ function mintTokens(deps: IdentityDeps, grant: Grant, opts: { refresh: boolean; 
   const { clock, tokens, signer } = deps;
   const issuedMs = clock.nowMs();
   const expiresAtMs = issuedMs + tokens.lifetimes.accessTokenMs;
-  const accessToken = signer.sign({
+  const accessToken = signer.signOpaque({
     iss: deps.issuer(),
     aud: `${deps.issuer()}/resources`,
     nbf: Math.floor(issuedMs / 1000),

@@ -42,6 +42,8 @@ export interface IntentToReceiveResult {
 
 const RESOURCE_BASE = 'https://api.xero.com/api.xro/2.0';
 const RETRY_DELAYS_MS = [250, 1000];
+/** The tenant key of the app-wide webhook. */
+export const APP_WIDE = '*';
 
 /**
  * Turns engine change events into Xero webhook deliveries: events arriving within the batch window for the same
@@ -64,11 +66,16 @@ export class WebhookEmitter {
     this.#random = random;
   }
 
+  /**
+   * Sets (or with undefined, removes) the webhook for one tenant, or with tenantId '*' the app-wide one that covers
+   * every tenant without its own, including tenants created later (a Xero webhook belongs to the app).
+   */
   configure(tenantId: string, target: WebhookTarget | undefined): void {
     if (target) this.#targets.set(tenantId, { ...target });
     else this.#targets.delete(tenantId);
   }
 
+  /** Configured webhooks by tenant id ('*' = app-wide); keys are never exposed. */
   targets(): Record<string, { url: string }> {
     return Object.fromEntries([...this.#targets].map(([tenantId, t]) => [tenantId, { url: t.url }]));
   }
@@ -79,7 +86,7 @@ export class WebhookEmitter {
 
   /** Queues an engine change for its tenant's webhook, if one is configured. */
   enqueue(change: ChangeEvent): void {
-    const target = this.#targets.get(change.tenantId);
+    const target = this.#targets.get(change.tenantId) ?? this.#targets.get(APP_WIDE);
     if (!target || this.#closed) return;
     const id = `${target.url}\u0000${target.key}`;
     const batch = this.#pending.get(id) ?? { target, events: [] };

@@ -1,0 +1,141 @@
+import type { Kysely } from 'kysely';
+import { decodeScanPosition, encodeScanPosition, scanChanged, scanCursorName, type ScanKind } from '../bitrix/scan.ts';
+import { readSettings, type SettingsProblem } from '../config/settings.ts';
+import type { InvoiceKind } from '../domain/invoice.ts';
+import { completeChanges, newClaimerId, releaseChanges } from '../state/change-feed.ts';
+import { getCursor, setCursor } from '../state/cursors.ts';
+import { finishRun, markStaleRunsInterrupted, startRun } from '../state/runs.ts';
+import type { EntityType, StateDb } from '../state/tables.ts';
+import { collectWork, type CollectedWork } from './push/collect-work.ts';
+import { countingGateway } from './push/counting-gateway.ts';
+import { withInstanceLock } from './push/instance-lock.ts';
+import { pushInvoices } from './push/invoice-sync.ts';
+import { loadOrgContext } from './push/org-loader.ts';
+import { refreshLinkedRecords } from './push/party-refresh.ts';
+import { createPushContext, type PlanEntry, type PushContext, type PushGateway, type PushLogger } from './push/push-context.ts';
+import type { PushStats } from './push/push-stats.ts';
+
+export interface PassDeps {
+  /** The Bitrix database (reads b_crm_*, writes b_b24xero_*). */
+  db: Kysely<any>;
+  gateway: PushGateway;
+  /** Settles the token and tenant (XeroGateway.connect); called only once the pass has work for Xero. */
+  connect?: () => Promise<string>;
+  log: PushLogger;
+}
+
+export interface PassOptions {
+  instance: string;
+  dryRun?: boolean;
+  /** Bitrix's IANA zone (BITRIX_TIMEZONE), for the safety scan's DST handling. */
+  timeZone?: string;
+  /** Safety-scan overlap (default bitrix/scan.ts: 300 s) and page size. */
+  scanOverlapSeconds?: number;
+  scanLimit?: number;
+}
+
+export interface PassResult {
+  runId: number;
+  dryRun: boolean;
+  stats: PushStats;
+  plan: PlanEntry[];
+  settingsProblems: SettingsProblem[];
+}
+
+const INVOICE_SCANS: ReadonlyArray<[ScanKind, InvoiceKind]> = [['smart_invoice', 'smart'], ['legacy_invoice', 'legacy']];
+const PARTY_SCANS: ReadonlyArray<Extract<ScanKind, 'contact' | 'company'>> = ['contact', 'company'];
+
+/**
+ * One full sync pass (`b24xero sync --once`, and each tick of `run`): under the instance lock, change feed + records
+ * due for retry + unfinished creates, then the safety scan of smart and legacy invoices (and linked contacts and
+ * companies) from the stored cursors, each page pushed before its cursor is saved. Per-record failures are stored and
+ * counted; the promise rejects only when the pass itself cannot run (lock held, database or settings unreadable).
+ */
+export async function runSyncPass(deps: PassDeps, options: PassOptions): Promise<PassResult> {
+  return withInstanceLock(deps.db, options.instance, () => lockedPass(deps, options));
+}
+
+async function lockedPass(deps: PassDeps, options: PassOptions): Promise<PassResult> {
+  const state = deps.db as StateDb;
+  const dryRun = options.dryRun ?? false;
+  // We hold the lock: any 'running' row of this instance belongs to a process that died (kill -9, power loss).
+  await markStaleRunsInterrupted(state, options.instance);
+  const runId = await startRun(state, { instance: options.instance, kind: 'sync', dryRun });
+  const { settings, problems } = await readSettings(deps.db);
+  for (const problem of problems) deps.log.warn('module option ignored', { key: problem.key, message: problem.message });
+
+  let calls = 0;
+  const gateway = countingGateway(deps.gateway, () => { calls++; });
+  const ctx: PushContext = createPushContext({
+    db: deps.db, gateway, settings, instance: options.instance, tenantId: '', dryRun, runId, log: deps.log,
+    loadOrg: async () => {
+      if (deps.connect) ctx.tenantId = await deps.connect();
+      return loadOrgContext(gateway);
+    },
+  });
+
+  let collected: CollectedWork | null = null;
+  try {
+    collected = await collectWork(ctx, newClaimerId(options.instance));
+    const done = await processWork(ctx, collected.work);
+    await scanAll(ctx, options, done);
+    if (collected.claim && collected.claim.changeIds.length > 0) {
+      await completeChanges(state, collected.claim.claimer, collected.claim.changeIds);
+    }
+    ctx.stats.apiCalls = calls;
+    await finishRun(state, runId, { status: 'ok', stats: { ...ctx.stats } });
+    return { runId, dryRun, stats: ctx.stats, plan: ctx.plan, settingsProblems: problems };
+  } catch (error) {
+    ctx.stats.apiCalls = calls;
+    // The claimed rows go back (after a short pause) so the next pass retries them; nothing is lost.
+    if (collected?.claim && collected.claim.changeIds.length > 0) {
+      await releaseChanges(state, collected.claim.claimer, collected.claim.changeIds, { retryAfterSeconds: 60 }).catch(() => undefined);
+    }
+    await finishRun(state, runId, { status: 'failed', stats: { ...ctx.stats }, error: (error as Error).message }).catch(() => undefined);
+    throw error;
+  }
+}
+
+/** The collected work, products and parties first (so invoices use fresh Items and contacts), then invoices. */
+async function processWork(ctx: PushContext, work: Map<EntityType, Set<number>>): Promise<Set<string>> {
+  const done = new Set<string>();
+  for (const type of ['product', 'company', 'contact'] as const) {
+    const ids = [...(work.get(type) ?? [])];
+    if (ids.length > 0) await refreshLinkedRecords(ctx, type, ids);
+    for (const id of ids) done.add(`${type}:${id}`);
+  }
+  for (const [entityType, kind] of INVOICE_SCANS) {
+    const ids = [...(work.get(entityType) ?? [])];
+    if (ids.length === 0 || !ctx.settings.invoiceKinds.includes(kind)) continue;
+    await pushInvoices(ctx, kind, ids);
+    for (const id of ids) done.add(`${entityType}:${id}`);
+  }
+  return done;
+}
+
+/**
+ * The safety scan: each page is processed, then its cursor saved (never before: a crash repeats at most a page, and
+ * the content hashes make a repeat free of API calls). A dry run reads from the stored cursors but saves none.
+ */
+async function scanAll(ctx: PushContext, options: PassOptions, done: Set<string>): Promise<void> {
+  const scanOptions = {
+    ...(options.scanOverlapSeconds !== undefined && { overlapSeconds: options.scanOverlapSeconds }),
+    ...(options.scanLimit !== undefined && { limit: options.scanLimit }),
+    ...(options.timeZone !== undefined && { timeZone: options.timeZone }),
+  };
+  const kinds: Array<[ScanKind, (ids: number[]) => Promise<void>]> = [
+    ...INVOICE_SCANS.filter(([, kind]) => ctx.settings.invoiceKinds.includes(kind))
+      .map(([scan, kind]): [ScanKind, (ids: number[]) => Promise<void>] => [scan, (ids) => pushInvoices(ctx, kind, ids)]),
+    ...PARTY_SCANS.map((scan): [ScanKind, (ids: number[]) => Promise<void>] => [scan, (ids) => refreshLinkedRecords(ctx, scan, ids)]),
+  ];
+  for (const [kind, process] of kinds) {
+    const name = scanCursorName(kind);
+    const cursor = decodeScanPosition(await getCursor(ctx.state, name));
+    for await (const page of scanChanged(ctx.db, kind, cursor, scanOptions)) {
+      const ids = page.ids.filter((id) => !done.has(`${kind}:${id}`));
+      if (ids.length > 0) await process(ids);
+      for (const id of ids) done.add(`${kind}:${id}`);
+      if (!ctx.dryRun && page.cursor) await setCursor(ctx.state, name, encodeScanPosition(page.cursor));
+    }
+  }
+}

@@ -1,0 +1,128 @@
+import type { InvoicePage } from '../../bitrix/invoice-parts.ts';
+import { readLegacyInvoices } from '../../bitrix/legacy-invoices.ts';
+import { readSmartInvoices } from '../../bitrix/smart-invoices.ts';
+import type { DomainInvoice, InvoiceKind } from '../../domain/invoice.ts';
+import { resolveError } from '../../state/record-errors.ts';
+import { XeroApiError } from '../../xero/index.ts';
+import { planInvoice, shouldPush } from '../plan/index.ts';
+import { resolvePayers } from './contact-sync.ts';
+import { syncItems } from './item-sync.ts';
+import { chunk, linksOf, openErrorKeys } from './link-queries.ts';
+import { ENTITY_OF_KIND, type InvoiceWork } from './invoice-work.ts';
+import { createInvoices, fetchInvoices, findCreatedInvoices, updateInvoices } from './invoice-writes.ts';
+import { settleInvoice } from './invoice-settle.ts';
+import type { PushContext } from './push-context.ts';
+import { combinePlanErrors, errorOf, recordFailure } from './record-failure.ts';
+
+/** Invoices read, planned and pushed together (several Xero batches of 50 each). */
+const PAGE = 200;
+
+const READERS: Readonly<Record<InvoiceKind, (db: PushContext['db'], ids: readonly number[]) => Promise<InvoicePage>>> = {
+  smart: readSmartInvoices,
+  legacy: readLegacyInvoices,
+};
+
+/**
+ * Brings the given invoices of one kind to their desired Xero state. Per page: read → shouldPush → Items for the
+ * products used → payer contacts → planInvoice → by link state: unchanged (no call), find-before-create for
+ * 'creating', create, or update/conflict after reading Xero's status. Every per-record failure is stored and the
+ * rest go on; only a failure of the pass itself (database gone) throws.
+ */
+export async function pushInvoices(ctx: PushContext, kind: InvoiceKind, ids: readonly number[]): Promise<void> {
+  for (const page of chunk([...new Set(ids)], PAGE)) {
+    try {
+      await pushPage(ctx, kind, page);
+    } catch (error) {
+      // A Xero read (lookup, status check) failing for the whole page: those invoices are retried with back-off;
+      // anything else (the database) is the pass's failure.
+      if (!(error instanceof XeroApiError)) throw error;
+      ctx.log.warn('xero call failed for a page of invoices; retried later', { kind, error: error.message });
+      for (const id of page) await recordFailure(ctx, ENTITY_OF_KIND[kind], id, 'push', errorOf(error));
+    }
+  }
+}
+
+async function pushPage(ctx: PushContext, kind: InvoiceKind, ids: number[]): Promise<void> {
+  const entityType = ENTITY_OF_KIND[kind];
+  const read = await READERS[kind](ctx.db, ids);
+  for (const problem of read.problems) {
+    await recordFailure(ctx, entityType, problem.id, 'read', { code: 'read_failed', message: problem.message, class: 'needs_person' });
+  }
+  const pushable: DomainInvoice[] = [];
+  for (const invoice of read.invoices) {
+    const decision = shouldPush(invoice, ctx.settings);
+    if (decision.action === 'skip') {
+      ctx.stats.skipped++;
+      ctx.plan.push({ entity: entityType, id: invoice.id, action: 'skip', reason: decision.message });
+    } else {
+      pushable.push(invoice);
+    }
+  }
+  if (pushable.length === 0) return;
+
+  const links = await linksOf(ctx.state, entityType, pushable.map((i) => i.id));
+  const openErrors = await openErrorKeys(ctx.state, entityType, pushable.map((i) => i.id));
+  let org;
+  try {
+    org = await ctx.org();
+  } catch (error) {
+    // Without the organisation nothing can be planned: every invoice of the page is retried later.
+    for (const invoice of pushable) await recordFailure(ctx, entityType, invoice.id, 'push', errorOf(error));
+    return;
+  }
+  const itemCodes = await syncItems(ctx, pushable.flatMap((i) => i.lines.flatMap((l) => (l.productId === null ? [] : [l.productId]))));
+  const payers = await resolvePayers(ctx, pushable);
+
+  const works: InvoiceWork[] = [];
+  for (const invoice of pushable) {
+    const payer = payers.get(invoice.id);
+    if (!payer || !payer.ok) {
+      await recordFailure(ctx, entityType, invoice.id, 'push', payer?.ok === false ? payer.error : { code: 'no_payer', message: 'no payer', class: 'needs_person' });
+      continue;
+    }
+    const plan = planInvoice(invoice, { org, settings: ctx.settings, contactID: payer.contactID, itemCodes });
+    if (!plan.ok) {
+      await recordFailure(ctx, entityType, invoice.id, 'push', combinePlanErrors(plan.errors), { errors: plan.errors });
+      continue;
+    }
+    ctx.stats.warnings += plan.warnings.length;
+    works.push({ entityType, invoice, plan, link: links.get(invoice.id) });
+  }
+
+  const creating = works.filter((w) => w.link?.STATE === 'creating');
+  const recovered = creating.length > 0 ? await findCreatedInvoices(ctx, creating) : new Map();
+  const toCreate: InvoiceWork[] = works.filter((w) => !w.link || (w.link.STATE === 'creating' && !recovered.has(w)));
+  const toCheck: InvoiceWork[] = [];
+  const known = new Map<string, NonNullable<ReturnType<typeof recovered.get>>>();
+  for (const [w, xero] of recovered) {
+    ctx.stats.recovered++;
+    ctx.plan.push({ entity: w.entityType, id: w.invoice.id, action: 'recover', reason: `found in Xero as ${xero.invoiceID}` });
+    if (!ctx.dryRun) await settleInvoice(ctx, w, xero, w.link!.CONTENT_HASH);
+    // From here on it is a synced link holding the hash of the create that reached Xero.
+    w.link = { ...w.link!, STATE: 'synced', XERO_ID: String(xero.invoiceID).toLowerCase(), XERO_STATUS: String(xero.status ?? '') };
+    known.set(w.link.XERO_ID!, xero);
+    if (w.link.CONTENT_HASH !== w.plan.hash) toCheck.push(w);
+  }
+  for (const w of works) {
+    if (w.link?.STATE === 'synced' && !recovered.has(w)) {
+      if (w.link.CONTENT_HASH === w.plan.hash) {
+        ctx.stats.unchanged++;
+        ctx.plan.push({ entity: w.entityType, id: w.invoice.id, action: 'unchanged' });
+        if (openErrors.has(`${w.invoice.id}:push`) && !ctx.dryRun) await resolveError(ctx.state, { entityType, entityId: w.invoice.id, operation: 'push' });
+      } else {
+        toCheck.push(w);
+      }
+    } else if (w.link?.STATE === 'conflict' || w.link?.STATE === 'deleted') {
+      // Xero owns it (or it is gone there): reported once when detected, not pushed again.
+      ctx.stats.skipped++;
+      ctx.plan.push({ entity: w.entityType, id: w.invoice.id, action: 'skip', reason: `link is ${w.link.STATE}` });
+    }
+  }
+
+  if (toCheck.length > 0) {
+    const missing = toCheck.map((w) => w.link!.XERO_ID!).filter((id) => !known.has(id));
+    const current = new Map([...known, ...(missing.length > 0 ? await fetchInvoices(ctx, missing) : new Map())]);
+    await updateInvoices(ctx, toCheck, current);
+  }
+  await createInvoices(ctx, toCreate);
+}

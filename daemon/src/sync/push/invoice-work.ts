@@ -1,0 +1,16 @@
+import type { DomainInvoice, InvoiceKind } from '../../domain/invoice.ts';
+import type { EntityType, LinkRow } from '../../state/tables.ts';
+import type { InvoicePlan } from '../plan/index.ts';
+
+/** One invoice on its way to Xero within a pass. */
+export interface InvoiceWork {
+  entityType: Extract<EntityType, 'smart_invoice' | 'legacy_invoice'>;
+  invoice: DomainInvoice;
+  plan: Extract<InvoicePlan, { ok: true }>;
+  link: LinkRow | undefined;
+}
+
+export const ENTITY_OF_KIND: Readonly<Record<InvoiceKind, InvoiceWork['entityType']>> = {
+  smart: 'smart_invoice',
+  legacy: 'legacy_invoice',
+};

@@ -1,0 +1,69 @@
+import type { Kysely } from 'kysely';
+import type { Settings } from '../../domain/settings.ts';
+import type { StateDb } from '../../state/tables.ts';
+import type { GatewayLogger, XeroGateway } from '../../xero/index.ts';
+import type { OrgContext } from '../plan/index.ts';
+import type { FieldChange } from '../plan/index.ts';
+import { emptyStats, type PushStats } from './push-stats.ts';
+
+/**
+ * The part of the Xero gateway the push uses: a Pick of the real class, so the executor depends on the smallest
+ * structural type (HOUSE-STYLE) and the pass can wrap it (api-call counting) without subclassing.
+ */
+export type PushGateway = Pick<XeroGateway,
+  | 'getOrganisation' | 'getTaxRates' | 'getAccounts' | 'getCurrencies' | 'getItems'
+  | 'getContacts' | 'createContacts' | 'updateContacts'
+  | 'getInvoices' | 'createInvoices' | 'updateInvoices' | 'getOnlineInvoice'
+  | 'updateItems'>;
+
+export type PushLogger = GatewayLogger;
+
+/** One line of a dry run's plan (also kept for a real pass, where it is the --json detail). */
+export interface PlanEntry {
+  entity: string;
+  id: number;
+  action: 'create' | 'update' | 'unchanged' | 'skip' | 'conflict' | 'error' | 'recover';
+  reason?: string;
+  changes?: FieldChange[];
+}
+
+export interface PushContext {
+  /** The Bitrix database: read b_crm_*, write b_b24xero_*. */
+  db: Kysely<any>;
+  state: StateDb;
+  gateway: PushGateway;
+  settings: Readonly<Settings>;
+  instance: string;
+  /** Tenant the gateway talks to ('' for a Custom Connection without one); stored on links. */
+  tenantId: string;
+  /** No write endpoint is called and no state row changes (except the run row). */
+  dryRun: boolean;
+  runId: number | null;
+  log: PushLogger;
+  stats: PushStats;
+  plan: PlanEntry[];
+  /** The organisation's reference data, fetched once per pass on first need (an idle pass costs no API call). */
+  org(): Promise<OrgContext>;
+}
+
+export interface NewPushContext extends Omit<PushContext, 'stats' | 'plan' | 'org' | 'state'> {
+  loadOrg: () => Promise<OrgContext>;
+}
+
+export function createPushContext(input: NewPushContext): PushContext {
+  let org: Promise<OrgContext> | null = null;
+  const { loadOrg, ...rest } = input;
+  return {
+    ...rest,
+    state: input.db as StateDb,
+    stats: emptyStats(),
+    plan: [],
+    org() {
+      org ??= loadOrg().catch((error: unknown) => {
+        org = null; // a failed load (Xero down) is tried again by the next caller, not cached
+        throw error;
+      });
+      return org;
+    },
+  };
+}
