@@ -15,7 +15,7 @@ import { createConnection } from 'mysql2/promise';
 import { datedPageQuery, scanChanged, type ScanPosition } from '../daemon/src/bitrix/scan.ts';
 import { shiftNaive } from '../daemon/src/bitrix/bitrix-time.ts';
 import { connect } from '../daemon/src/db/connect.ts';
-import { claimChanges, newClaimerId } from '../daemon/src/state/change-feed.ts';
+import { claimChanges, completeChanges, newClaimerId } from '../daemon/src/state/change-feed.ts';
 import { migrate } from '../daemon/src/state/migrator.ts';
 import { addScanIndexes, createBitrixSchema, SCAN_INDEXES, type FixtureInfo } from '../test/fixture/bitrix-schema.ts';
 import { loadBulkInvoices } from '../test/fixture/bulk.ts';
@@ -88,6 +88,7 @@ async function measureScan(db: Kysely<any>, label: string, fullPass: boolean): P
   }
   console.log(`  one page (500 rows after a cursor): ${stats(page)}`);
   console.log(`  steady-state pass (cursor 15 min behind, overlap 300 s, pages of 500): ${await scanPass(db, steady, 500)}`);
+  console.log(`  steady-state pass, pages of 5,000: ${await scanPass(db, steady, 5000)}`);
   if (fullPass) console.log(`  first pass over everything (cursor none, pages of 5,000): ${await scanPass(db, null, 5000)}`);
 }
 
@@ -124,6 +125,23 @@ async function main(): Promise<void> {
     const idle: number[] = [];
     for (let i = 0; i < 300; i++) idle.push((await timed(() => claimChanges(db!, { claimer }))).ms);
     console.log(`\nidle change-feed pass (empty feed): ${stats(idle)}`);
+
+    // A backlog, e.g. after a mass import through the UI: claim pages of 200 and complete them.
+    await sql.raw(`INSERT INTO b_b24xero_change (ENTITY_TYPE, ENTITY_ID, ACTION, CREATED_AT)
+      SELECT 'smart_invoice', ID, 'update', UTC_TIMESTAMP(3) FROM b_crm_dynamic_items_31 ORDER BY ID LIMIT 100000`).execute(db);
+    await sql`ANALYZE TABLE b_b24xero_change`.execute(db);
+    const busy: number[] = [];
+    let drained = 0;
+    const drain = await timed(async () => {
+      for (;;) {
+        const t = performance.now();
+        const claim = await claimChanges(db!, { claimer, limit: 200 });
+        busy.push(performance.now() - t);
+        if (claim.changeIds.length === 0) break;
+        drained += await completeChanges(db!, claim.claimer, claim.changeIds);
+      }
+    });
+    console.log(`claiming a backlog of 100,000 changes, 200 at a time: ${stats(busy)}; drained ${drained.toLocaleString('en')} in ${(drain.ms / 1000).toFixed(1)} s (claim + complete)`);
 
     // A --reuse run may find the optional indexes from last time: start from a stock portal.
     for (const { table, name } of Object.values(SCAN_INDEXES)) await dropIndexIfPresent(db, table, name);

@@ -157,13 +157,14 @@ describe('change feed claiming', () => {
   });
 
   it('claims through an index, not a table scan', async () => {
-    await feedMany(5000);
+    await feedMany(20_000);
     // Half the feed is under lease, as in a busy moment.
     await sql`UPDATE b_b24xero_change SET CLAIMED_BY = 'busy', CLAIMED_UNTIL = UTC_TIMESTAMP(3) + INTERVAL 1 HOUR WHERE ID % 2 = 0`.execute(t.db);
     await sql`ANALYZE TABLE b_b24xero_change`.execute(t.db);
     const [plan] = await explain(t.db, claimQuery(t.db, 'w', 200, 60));
-    expect(plan?.key).toMatch(/^(PRIMARY|IX_B24XERO_CHANGE_CLAIM)$/);
-    expect(plan?.type).not.toBe('ALL');
+    // An ordered walk of the primary key that stops after the limit, not a table scan nor a sort of the backlog.
+    expect(plan).toMatchObject({ key: 'PRIMARY', type: 'index' });
+    expect(plan?.Extra ?? '').not.toMatch(/filesort/i);
   });
 });
 

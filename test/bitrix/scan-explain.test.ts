@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { datedPageQuery, undatedPageQuery } from '../../daemon/src/bitrix/scan.ts';
+import { datedPageQuery, scanIndexStatus, undatedPageQuery } from '../../daemon/src/bitrix/scan.ts';
 import { createBitrixSchema } from '../fixture/bitrix-schema.ts';
 import { withBitrixSession } from '../fixture/bitrix-session.ts';
 import { shiftNaive } from '../fixture/builders/naive-time.ts';
@@ -46,6 +46,11 @@ afterAll(async () => {
 const recent = { time: '2024-01-28 00:00:00', id: 0 };
 
 describe('safety scan query plans', () => {
+  it('reports which tables have an index for the scan (legacy invoices always do)', async () => {
+    expect(await scanIndexStatus(plain.db)).toEqual({ smart_invoice: false, legacy_invoice: true, contact: false, company: false });
+    expect(await scanIndexStatus(indexed.db)).toEqual({ smart_invoice: true, legacy_invoice: true, contact: true, company: true });
+  });
+
   it('uses the optional (UPDATED_TIME, ID) index on smart invoices when the portal has it', async () => {
     const [plan] = await explain(indexed.db, datedPageQuery(indexed.db, 'smart_invoice', recent, 500));
     expect(plan).toMatchObject({ key: 'IX_B24XERO_UPDATED_TIME_ID', type: 'range' });

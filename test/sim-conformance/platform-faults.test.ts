@@ -78,6 +78,8 @@ describe('fault kinds', () => {
   it('injects faults on the token endpoint too', async () => {
     h.sim.addFault({ kind: '503', path: '/connect/token', times: 1 });
     await expect(h.sim.fetchToken()).rejects.toThrow(/503/);
+    h.sim.addFault({ kind: 'reset-after', path: '/connect/token', times: 1 });
+    await expect(h.sim.fetchToken()).rejects.toThrow(/fetch failed/);
     await expect(h.sim.fetchToken()).resolves.toMatchObject({ token_type: 'Bearer' });
   });
 

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { describe, expect, it, beforeAll, afterAll } from 'vitest';
 import {
   countPendingInbox, enqueueInbox, listPendingInbox, markInboxApplied, markInboxFailed, mergePayload,
@@ -87,6 +88,15 @@ describe('inbox repository', () => {
     const before = await countPendingInbox(db);
     await enqueueInbox(db, { entityType: 'smart_invoice', entityId: 1, action: 'set_fields', payload: { fields: { X: 1 } } });
     expect(await countPendingInbox(db)).toBe(before + 1);
+  });
+
+  it('is not blocked by a row an applier settled without releasing its dedupe key', async () => {
+    const first = await enqueueInbox(db, { entityType: 'company', entityId: 50, action: 'set_fields', payload: { fields: { A: 1 } } });
+    await sql`UPDATE b_b24xero_inbox SET STATE = 'applied' WHERE ID = ${first.id}`.execute(db);
+    const next = await enqueueInbox(db, { entityType: 'company', entityId: 50, action: 'set_fields', payload: { fields: { B: 2 } } });
+    expect(next.supersededId).toBeNull();
+    const pending = (await listPendingInbox(db)).filter((r) => r.ENTITY_ID === 50);
+    expect(pending.map((r) => JSON.parse(r.PAYLOAD))).toEqual([{ fields: { B: 2 } }]);
   });
 
   it('lists pending rows in id order, after a given id', async () => {

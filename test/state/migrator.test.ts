@@ -5,7 +5,8 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect } from '../../daemon/src/db/connect.ts';
 import { readMigrationFiles } from '../../daemon/src/state/migration-files.ts';
-import { MigrationError, migrate, migrationStatus } from '../../daemon/src/state/migrator.ts';
+import { MigrationError, lockNameFor, migrate, migrationStatus } from '../../daemon/src/state/migrator.ts';
+import { splitSqlStatements } from '../../daemon/src/state/sql-splitter.ts';
 import { createTestDb, type TestDb } from '../helpers/test-db.ts';
 
 const MODULE_TABLES = [
@@ -19,6 +20,15 @@ async function tablesOf(t: TestDb): Promise<string[]> {
     WHERE TABLE_SCHEMA = ${t.name} ORDER BY TABLE_NAME`.execute(t.db);
   return rows.map((r) => r.name);
 }
+
+describe('lockNameFor', () => {
+  it('names the lock after the database, hashing names too long for GET_LOCK', () => {
+    expect(lockNameFor('sitemanager')).toBe('b24xero:migrate:sitemanager');
+    const long = lockNameFor('x'.repeat(64));
+    expect(long).toMatch(/^b24xero:migrate:[0-9a-f]{40}$/);
+    expect(long.length).toBeLessThanOrEqual(64);
+  });
+});
 
 describe('migrate with the real sql/ files', () => {
   let t: TestDb;
@@ -35,6 +45,17 @@ describe('migrate with the real sql/ files', () => {
     expect(rows).toEqual(files.map((f) => ({ VERSION: f.version, CHECKSUM: f.checksum })));
   });
 
+  it('gives up with a clear error when another migrator keeps the lock past the timeout', async () => {
+    await t.db.connection().execute(async (holder) => {
+      await sql`SELECT GET_LOCK(${lockNameFor(t.name)}, 5)`.execute(holder);
+      try {
+        await expect(migrate(t.db, { lockTimeoutSeconds: 0 })).rejects.toThrow(/another migration holds the lock 'b24xero:migrate:b24xt_migrator_\w+'/);
+      } finally {
+        await sql`SELECT RELEASE_LOCK(${lockNameFor(t.name)})`.execute(holder);
+      }
+    });
+  });
+
   it('does nothing on a second run', async () => {
     const files = await readMigrationFiles();
     const result = await migrate(t.db);
@@ -44,6 +65,21 @@ describe('migrate with the real sql/ files', () => {
     expect(status.pending).toEqual([]);
     expect(status.changed).toEqual([]);
     expect(status.unknown).toEqual([]);
+  });
+});
+
+describe('migrate after the module installer created the tables', () => {
+  let t: TestDb;
+  beforeAll(async () => { t = await createTestDb('migrator_installer'); });
+  afterAll(async () => { await t?.drop(); });
+
+  it('records the files without error when their tables already exist', async () => {
+    for (const file of await readMigrationFiles()) {
+      for (const statement of splitSqlStatements(file.sql)) await sql.raw(statement).execute(t.db);
+    }
+    const result = await migrate(t.db);
+    expect(result.applied.map((f) => f.name)).toEqual((await readMigrationFiles()).map((f) => f.name));
+    expect((await migrationStatus(t.db)).pending).toEqual([]);
   });
 });
 

@@ -9,7 +9,7 @@ export { readProducts, listProductIds, BASE_PRICE_GROUP_ID, type ProductPage } f
 export { readStages, loadLegacyStages, loadSmartStages, smartStageEntityId, type AllStages, type SmartCategoryStages } from './stages.ts';
 export { readModuleOptionsRaw } from './module-options.ts';
 export {
-  scanChanged, scanCursorName, encodeScanPosition, decodeScanPosition, passStart, datedPageQuery, undatedPageQuery,
+  scanChanged, scanIndexStatus, scanCursorName, encodeScanPosition, decodeScanPosition, passStart, datedPageQuery, undatedPageQuery,
   SCAN_KINDS, SCAN_SOURCES, DEFAULT_OVERLAP_SECONDS, DEFAULT_SCAN_LIMIT,
   type ScanKind, type ScanPage, type ScanPosition, type ScanRow, type ScanOptions,
 } from './scan.ts';

@@ -130,6 +130,21 @@ export function datedPageQuery<DB extends BitrixTables>(anyDb: Kysely<DB>, kind:
     ORDER BY ${t}, ID LIMIT ${limit}`.compile(db);
 }
 
+/**
+ * Which kinds' tables have an index led by their time column (for `doctor`, and to pick a page size: without one every
+ * page is a full table scan, so fewer, larger pages are cheaper). Stock portals: only legacy invoices (IXS_DATE_UPDATE).
+ */
+export async function scanIndexStatus<DB extends BitrixTables>(anyDb: Kysely<DB>): Promise<Record<ScanKind, boolean>> {
+  const db = bitrixDb(anyDb);
+  const { rows } = await sql<{ table_name: string; column_name: string }>`
+    SELECT TABLE_NAME AS table_name, COLUMN_NAME AS column_name FROM information_schema.statistics
+    WHERE TABLE_SCHEMA = DATABASE() AND SEQ_IN_INDEX = 1
+      AND TABLE_NAME IN (${sql.join(SCAN_KINDS.map((k) => SCAN_SOURCES[k].table))})`.execute(db);
+  const has = (kind: ScanKind) => rows.some((r) =>
+    r.table_name.toLowerCase() === SCAN_SOURCES[kind].table && r.column_name.toUpperCase() === SCAN_SOURCES[kind].column);
+  return { smart_invoice: has('smart_invoice'), legacy_invoice: has('legacy_invoice'), contact: has('contact'), company: has('company') };
+}
+
 async function run(db: Kysely<BitrixTables>, query: CompiledQuery): Promise<ScanRow[]> {
   const { rows } = await db.executeQuery<{ id: number; changed_at: unknown }>(query);
   return rows.map((r) => ({ id: Number(r.id), time: dbDateTime(r.changed_at) }));

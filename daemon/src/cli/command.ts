@@ -30,6 +30,11 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
-export function writeLine(stream: Writable, text = ''): void {
+/** Anything with a string `write`: a process stream, a PassThrough in tests, a progress-bar wrapper. */
+export interface TextSink {
+  write(chunk: string): unknown;
+}
+
+export function writeLine(stream: TextSink, text = ''): void {
   stream.write(`${text}\n`);
 }

@@ -53,7 +53,7 @@ export interface Settings {
   scanSchedule: string;
 }
 
-export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
+export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze<Settings>({
   statusMap: {},
   defaultSalesAccount: null,
   productAccounts: {},

@@ -75,10 +75,16 @@ function checkClaimer(claimer: string, max = 64): void {
   if (claimer === '' || claimer.length > max) throw new RangeError(`claimer must be 1-${max} characters (got ${JSON.stringify(claimer)})`);
 }
 
-/** The claiming statement (exported so tests can EXPLAIN it). */
+/**
+ * The claiming statement (exported so tests can EXPLAIN it). It walks the primary key in ID order and stops after
+ * `limit` free rows: free rows are the bulk of any backlog and leased ones are at most claimers × limit, so that is
+ * cheap. Left to itself the optimizer prefers a range over (CLAIMED_UNTIL, ID) plus a filesort of every free row,
+ * which with 200,000 waiting rows took ~0.3-0.5 s per claim and locked the whole backlog (10-20 ms with the hint,
+ * measured on MariaDB 10.11). FORCE INDEX on a single-table UPDATE is accepted by MySQL 8.0 and MariaDB alike.
+ */
 export function claimQuery<DB extends HasFeedTable>(anyDb: Kysely<DB>, claimer: string, limit: number, leaseSeconds: number): CompiledQuery {
   const db = narrow(anyDb);
-  return sql`UPDATE b_b24xero_change
+  return sql`UPDATE b_b24xero_change FORCE INDEX (PRIMARY)
     SET CLAIMED_BY = ${claimer}, CLAIMED_UNTIL = UTC_TIMESTAMP(3) + INTERVAL ${leaseSeconds} SECOND
     WHERE CLAIMED_UNTIL IS NULL OR CLAIMED_UNTIL < UTC_TIMESTAMP(3)
     ORDER BY ID

@@ -55,8 +55,12 @@ function quoteIdentifier(name: string): string {
 }
 
 /** Account names are checked rather than escaped: quoting rules differ with NO_BACKSLASH_ESCAPES. */
+export function isPlainAccountPart(value: string): boolean {
+  return /^[A-Za-z0-9_.%:-]{1,80}$/.test(value);
+}
+
 function quoteString(value: string): string {
-  if (!/^[A-Za-z0-9_.%:-]{1,80}$/.test(value)) {
+  if (!isPlainAccountPart(value)) {
     throw new Error(`account name part '${value}' may only hold letters, digits and _ . % : -`);
   }
   return `'${value}'`;

@@ -67,24 +67,26 @@ export async function enqueueInbox<DB extends StateTables>(anyDb: Kysely<DB> | T
 }
 
 async function supersedeAndInsert(trx: StateDb, item: InboxItem, dedupeKey: string): Promise<EnqueueResult> {
-  const previous = await trx
+  const holder = await trx
     .selectFrom('b_b24xero_inbox')
-    .select(['ID', 'PAYLOAD'])
+    .select(['ID', 'PAYLOAD', 'STATE'])
     .where('DEDUPE_KEY', '=', dedupeKey)
-    .where('STATE', '=', 'pending')
     .forUpdate()
     .executeTakeFirst();
   let payload = item.payload;
-  if (previous) {
-    if (DEDUPED_ACTIONS[item.action] === 'merge') payload = mergePayload(parseObject(previous.PAYLOAD), item.payload);
+  const pending = holder?.STATE === 'pending' ? holder : undefined;
+  if (pending && DEDUPED_ACTIONS[item.action] === 'merge') payload = mergePayload(parseObject(pending.PAYLOAD), item.payload);
+  if (holder) {
+    // A settled row should have released its key; if an applier left it behind, release it here rather than let
+    // it block every later wish for the entity.
     await trx
       .updateTable('b_b24xero_inbox')
-      .set({ STATE: 'superseded', DEDUPE_KEY: null })
-      .where('ID', '=', previous.ID)
+      .set(pending ? { STATE: 'superseded', DEDUPE_KEY: null } : { DEDUPE_KEY: null })
+      .where('ID', '=', holder.ID)
       .execute();
   }
   const id = await insertRow(trx, item, payload, dedupeKey);
-  return { id, supersededId: previous?.ID ?? null };
+  return { id, supersededId: pending?.ID ?? null };
 }
 
 async function insertRow(db: StateDb, item: InboxItem, payload: Record<string, unknown>, dedupeKey: string | null): Promise<number> {

@@ -107,7 +107,8 @@ async function processWork(ctx: PushContext, work: Map<EntityType, Set<number>>)
   for (const [entityType, kind] of INVOICE_SCANS) {
     const ids = [...(work.get(entityType) ?? [])];
     if (ids.length === 0 || !ctx.settings.invoiceKinds.includes(kind)) continue;
-    await pushInvoices(ctx, kind, ids);
+    // Everything collected is tried now: the feed says it changed, its retry is due, or its create is unfinished.
+    await pushInvoices(ctx, kind, ids, { forced: new Set(ids) });
     for (const id of ids) done.add(`${entityType}:${id}`);
   }
   return done;

@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ChangeEvent, SimClock } from '../contract.ts';
 import { dayOf } from './dates.ts';
+import { defineIndexes } from './indexes.ts';
 import { Store } from './store.ts';
 import type { OrgSettings } from './types.ts';
 
@@ -13,7 +14,9 @@ export class Books {
   private readonly pendingEvents: ChangeEvent[] = [];
   private readonly listeners = new Set<(event: ChangeEvent) => void>();
 
-  constructor(public settings: OrgSettings, private readonly clock: SimClock) {}
+  constructor(public settings: OrgSettings, private readonly clock: SimClock) {
+    defineIndexes(this.store);
+  }
 
   now(): Date {
     return this.clock.now();

@@ -7,6 +7,7 @@ import { Problems } from './batch.ts';
 import type { Books } from './books.ts';
 import { longDay, parseDay } from './dates.ts';
 import { ElementError } from './errors.ts';
+import { INDEX, norm } from './indexes.ts';
 import { array, bool, field, has, object, text, type Json } from './input.ts';
 import { buildLine, lineSignature, totalsOf } from './lines.ts';
 import { round2, sum2, toNumber } from './money.ts';
@@ -58,8 +59,12 @@ const USD_PER_UNIT: Record<string, number> = { USD: 1, NZD: 0.6, AUD: 0.66, GBP:
 export function findDocument(books: Books, spec: DocSpec, idOrNumber: string): DocumentRec | undefined {
   const byId = books.store.get<DocumentRec>(spec.collection, idOrNumber.toLowerCase());
   if (byId) return byId;
-  return books.store.all<DocumentRec>(spec.collection)
-    .find((d) => d.Number !== '' && d.Number.toLowerCase() === idOrNumber.toLowerCase() && d.Type === spec.salesType);
+  const byNumber = bySalesNumber(books, spec, idOrNumber);
+  return byNumber.find((d) => d.Status !== 'DELETED') ?? byNumber[0];
+}
+
+function bySalesNumber(books: Books, spec: DocSpec, number: string): DocumentRec[] {
+  return books.store.lookup<DocumentRec>(spec.collection, INDEX.salesNumber, norm(number));
 }
 
 export interface SaveOptions {
@@ -83,8 +88,7 @@ export function matchDocument(books: Books, spec: DocSpec, input: Json, createOn
   const number = text(input, spec.numberField);
   const type = text(input, 'Type')?.toUpperCase();
   if (!number || (type !== undefined && type !== spec.salesType)) return undefined;
-  return books.store.all<DocumentRec>(spec.collection)
-    .find((d) => d.Type === spec.salesType && d.Status !== 'DELETED' && d.Number.toLowerCase() === number.toLowerCase());
+  return bySalesNumber(books, spec, number).find((d) => d.Status !== 'DELETED');
 }
 
 /** Creates (existing undefined) or updates a document from request JSON. Throws ElementError with all problems. */
@@ -355,9 +359,7 @@ function isSales(spec: DocSpec, type: DocumentRec['Type']): boolean {
 }
 
 function numberTaken(books: Books, spec: DocSpec, number: string, exceptId: string | undefined): boolean {
-  const wanted = number.toLowerCase();
-  return books.store.all<DocumentRec>(spec.collection)
-    .some((d) => d.ID !== exceptId && d.Type === spec.salesType && d.Status !== 'DELETED' && d.Number.toLowerCase() === wanted);
+  return bySalesNumber(books, spec, number).some((d) => d.ID !== exceptId && d.Status !== 'DELETED');
 }
 
 /** Next free number in the org's sequence (INV-0001, CN-0001…), skipping numbers clients have used. */

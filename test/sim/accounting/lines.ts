@@ -4,6 +4,7 @@
  */
 import type { Problems } from './batch.ts';
 import type { Books } from './books.ts';
+import { INDEX, norm } from './indexes.ts';
 import { array, compact, field, text, type Json } from './input.ts';
 import { round2, roundTo, sum2, toNumber } from './money.ts';
 import type { AccountRec, ItemRec, LineAmountTypes, LineRec, LineTrackingRec, TaxRateRec, TrackingCategoryRec } from './types.ts';
@@ -21,7 +22,7 @@ export interface LineContext {
 }
 
 export function findAccountByCode(books: Books, code: string): AccountRec | undefined {
-  return books.store.all<AccountRec>('accounts').find((a) => a.Code.toLowerCase() === code.toLowerCase());
+  return books.store.lookup<AccountRec>('accounts', INDEX.code, norm(code))[0];
 }
 
 export function findTaxRate(books: Books, taxType: string): TaxRateRec | undefined {
@@ -29,7 +30,7 @@ export function findTaxRate(books: Books, taxType: string): TaxRateRec | undefin
 }
 
 function findItem(books: Books, code: string): ItemRec | undefined {
-  return books.store.all<ItemRec>('items').find((i) => i.Code.toLowerCase() === code.toLowerCase());
+  return books.store.lookup<ItemRec>('items', INDEX.code, norm(code))[0];
 }
 
 const CAN_APPLY: Record<AccountRec['Class'], keyof TaxRateRec> = {

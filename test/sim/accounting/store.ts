@@ -15,8 +15,31 @@ export const COLLECTIONS: readonly Collection[] = [
 
 type Undo = () => void;
 
+interface Index {
+  name: string;
+  keyOf: (record: unknown) => string | undefined;
+  ids: Map<string, Set<string>>;
+}
+
+function addToIndex(index: Index, id: string, record: unknown): void {
+  const key = index.keyOf(record);
+  if (key === undefined) return;
+  let ids = index.ids.get(key);
+  if (!ids) index.ids.set(key, (ids = new Set()));
+  ids.add(id);
+}
+
+function removeFromIndex(index: Index, id: string, record: unknown): void {
+  const key = index.keyOf(record);
+  if (key === undefined) return;
+  const ids = index.ids.get(key);
+  ids?.delete(id);
+  if (ids?.size === 0) index.ids.delete(key);
+}
+
 export class Store {
   private readonly maps = new Map<Collection, Map<string, unknown>>();
+  private readonly indexes = new Map<Collection, Index[]>();
   private journal: Undo[] | null = null;
 
   constructor() {
@@ -36,18 +59,50 @@ export class Store {
     if (this.journal) {
       const had = map.has(id);
       const previous = map.get(id);
-      this.journal.push(() => (had ? map.set(id, previous) : map.delete(id)));
+      this.journal.push(() => this.write(collection, id, had ? previous : undefined, had));
     }
-    map.set(id, deepFreeze(record));
+    this.write(collection, id, deepFreeze(record), true);
     return record;
+  }
+
+  /**
+   * Declares a secondary index (e.g. sales invoices by lower-cased number), kept in step with every put, remove and
+   * rollback, so uniqueness checks stay O(1) on large books. `keyOf` returns undefined for records not indexed.
+   */
+  defineIndex(collection: Collection, name: string, keyOf: (record: never) => string | undefined): void {
+    const index: Index = { name, keyOf: keyOf as (record: unknown) => string | undefined, ids: new Map() };
+    for (const [id, record] of this.map(collection)) addToIndex(index, id, record);
+    const list = this.indexes.get(collection) ?? [];
+    list.push(index);
+    this.indexes.set(collection, list);
+  }
+
+  /** Records whose index key equals `key`, in no particular order. */
+  lookup<T>(collection: Collection, name: string, key: string): T[] {
+    const index = this.indexes.get(collection)?.find((i) => i.name === name);
+    if (!index) throw new Error(`no index ${name} on ${collection}`);
+    const map = this.map(collection);
+    return [...(index.ids.get(key) ?? [])].map((id) => map.get(id) as T);
+  }
+
+  private write(collection: Collection, id: string, record: unknown, present: boolean): void {
+    const map = this.map(collection);
+    const indexes = this.indexes.get(collection) ?? [];
+    if (map.has(id)) for (const index of indexes) removeFromIndex(index, id, map.get(id));
+    if (present) {
+      map.set(id, record);
+      for (const index of indexes) addToIndex(index, id, record);
+    } else {
+      map.delete(id);
+    }
   }
 
   remove(collection: Collection, id: string): void {
     const map = this.map(collection);
     if (!map.has(id)) return;
     const previous = map.get(id);
-    this.journal?.push(() => map.set(id, previous));
-    map.delete(id);
+    this.journal?.push(() => this.write(collection, id, previous, true));
+    this.write(collection, id, undefined, false);
   }
 
   /** Records undoable changes to arbitrary state (counters, org settings) made inside a transaction. */
@@ -95,9 +150,8 @@ export class Store {
 
   load(snapshot: Partial<Record<Collection, unknown[]>>, idOf: (collection: Collection, record: unknown) => string): void {
     for (const name of COLLECTIONS) {
-      const map = this.map(name);
-      map.clear();
-      for (const record of snapshot[name] ?? []) map.set(idOf(name, record), deepFreeze(record));
+      for (const id of [...this.map(name).keys()]) this.write(name, id, undefined, false);
+      for (const record of snapshot[name] ?? []) this.write(name, idOf(name, record), deepFreeze(record), true);
     }
   }
 

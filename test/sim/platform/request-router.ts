@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { handleAdmin, type AdminApi } from './admin-routes.ts';
 import { API_PREFIX, authenticate, handleApiCall } from './api-pipeline.ts';
 import { DROPPED, applyReplacingFault, type Handled } from './fault-effects.ts';
+import type { FaultSpec } from './faults/fault-spec.ts';
 import { disconnect, listConnections } from './identity/connections.ts';
 import { authorize, discoveryDocument, jwks, revoke } from './identity/openid-routes.ts';
 import { handleTokenRequest } from './identity/token-endpoint.ts';
@@ -48,7 +49,7 @@ export async function routeRequest(ctx: SimContext, admin: AdminApi, req: Incomi
   entry.durationMs = Date.now() - started;
   if (answer === DROPPED) return;
   entry.status = answer.status;
-  if (url.pathname.startsWith(`${API_PREFIX}/`) || url.pathname === API_PREFIX) {
+  if (isApiPath(url.pathname)) {
     ctx.counters.recordApiCall(entry.tenantId, method, url.pathname.slice(API_PREFIX.length), answer.status);
   }
   send(res, answer);
@@ -68,7 +69,7 @@ async function route(ctx: SimContext, r: Routed): Promise<Handled> {
   const path = r.url.pathname;
   const lower = path.toLowerCase();
 
-  if (lower === API_PREFIX.toLowerCase() || lower.startsWith(`${API_PREFIX.toLowerCase()}/`)) {
+  if (isApiPath(path)) {
     return handleApiCall(ctx, {
       res: r.res,
       method: r.method,
@@ -83,17 +84,19 @@ async function route(ctx: SimContext, r: Routed): Promise<Handled> {
 
   if (lower === '/connect/token' && r.method === 'POST') {
     ctx.counters.recordTokenRequest();
-    const replaced = await faultFor(ctx, r);
+    const { fault, replaced } = await faultFor(ctx, r);
     if (replaced) return replaced;
     const reply = handleTokenRequest(ctx, r.headers.authorization, r.rawBody.toString('utf8'));
+    if (fault?.kind === 'reset-after') return dropAfterWork(r);
     // Token responses must never be cached by intermediaries (RFC 6749 §5.1).
     return jsonResponse(reply.status, reply.body, { 'cache-control': 'no-store', pragma: 'no-cache' });
   }
 
   if (lower === '/connections' || lower.startsWith('/connections/')) {
-    const replaced = await faultFor(ctx, r);
+    const { fault, replaced } = await faultFor(ctx, r);
     if (replaced) return replaced;
-    return connections(ctx, r);
+    const answer = connections(ctx, r);
+    return fault?.kind === 'reset-after' ? dropAfterWork(r) : answer;
   }
 
   if (lower === '/.well-known/openid-configuration' && r.method === 'GET') return discoveryDocument(ctx.issuer());
@@ -117,16 +120,26 @@ function connections(ctx: SimContext, r: Routed): WireResponse {
   return notFound();
 }
 
-async function faultFor(ctx: SimContext, r: Routed): Promise<Handled | undefined> {
+/** Picks and applies a fault for an identity route; `replaced` is the answer to send instead of doing the work. */
+async function faultFor(ctx: SimContext, r: Routed): Promise<{ fault?: FaultSpec; replaced?: Handled }> {
   const fault = ctx.faults.pick({ method: r.method, path: r.url.pathname, tenantId: r.headers['xero-tenant-id'] || undefined });
-  if (!fault) return undefined;
+  if (!fault) return {};
   r.entry.fault = fault.kind;
   ctx.counters.recordFault();
-  if (fault.kind === 'latency') {
-    await ctx.sleep(fault.ms ?? 0);
-    return undefined;
-  }
-  return applyReplacingFault(ctx, fault, r.res);
+  if (fault.kind === 'latency') await ctx.sleep(fault.ms ?? 0);
+  const replaced = await applyReplacingFault(ctx, fault, r.res);
+  return replaced ? { fault, replaced } : { fault };
+}
+
+function dropAfterWork(r: Routed): Handled {
+  r.res.socket?.destroy();
+  return DROPPED;
+}
+
+function isApiPath(path: string): boolean {
+  const lower = path.toLowerCase();
+  const prefix = API_PREFIX.toLowerCase();
+  return lower === prefix || lower.startsWith(`${prefix}/`);
 }
 
 const SECRET_FORM_FIELDS = ['client_secret', 'refresh_token', 'code', 'token', 'client_assertion'];

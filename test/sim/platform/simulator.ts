@@ -6,7 +6,7 @@ import type { AccountingResponse, OrgOptions, Organisation } from '../contract.t
 import type { AdminApi, SimSnapshot } from './admin-routes.ts';
 import { accountingEngine } from '../accounting/index.ts';
 import { FaultInjector, type ActiveFault } from './faults/fault-injector.ts';
-import type { FaultSpec, RandomFaultRates } from './faults/fault-spec.ts';
+import { parseFaultSpec, type FaultSpec, type RandomFaultRates } from './faults/fault-spec.ts';
 import { seededRandom } from './faults/seeded-random.ts';
 import { ClientRegistry } from './identity/client-registry.ts';
 import { RsaSigner } from './identity/rsa-signer.ts';
@@ -90,7 +90,8 @@ export async function startSimulator(options: SimOptions = {}): Promise<RunningS
     sleep: (ms) => sleepUnlessClosed(ms, closeController.signal),
     closing,
   };
-  for (const fault of options.faults ?? []) ctx.faults.add(fault);
+  // Options may come from a JSON config file, so faults are validated like the admin API's.
+  for (const fault of options.faults ?? []) ctx.faults.add(parseFaultSpec(fault));
 
   const sim = new Simulator(ctx, closeController, options.snapshotFile);
   const server = createServer((req, res) => void routeRequest(ctx, sim, req, res));

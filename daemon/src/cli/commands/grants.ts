@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { loadConfigFromEnvironment } from '../../config/env-file.ts';
 import { connect } from '../../db/connect.ts';
-import { planGrants } from '../../state/grants.ts';
+import { isPlainAccountPart, planGrants } from '../../state/grants.ts';
 import { UsageError, writeLine, type CliCommand } from '../command.ts';
 
 export const command: CliCommand = {
@@ -22,6 +22,9 @@ export const command: CliCommand = {
       throw new UsageError((error as Error).message);
     }
     if (!values.user) throw new UsageError('--user is required');
+    for (const part of [values.user, values.host ?? 'localhost']) {
+      if (!isPlainAccountPart(part)) throw new UsageError(`'${part}' may only hold letters, digits and _ . % : -`);
+    }
     const config = loadConfigFromEnvironment(ctx.env, { cwd: ctx.cwd });
     const db = connect<any>(config.bitrixDbUrl, { connectionLimit: 1 });
     try {

@@ -7,12 +7,20 @@ import { XeroApiError } from '../../xero/index.ts';
 import { planInvoice, shouldPush } from '../plan/index.ts';
 import { resolvePayers } from './contact-sync.ts';
 import { syncItems } from './item-sync.ts';
-import { chunk, linksOf, openErrorKeys } from './link-queries.ts';
+import { chunk, linksOf, openErrors } from './link-queries.ts';
 import { ENTITY_OF_KIND, type InvoiceWork } from './invoice-work.ts';
 import { createInvoices, fetchInvoices, findCreatedInvoices, updateInvoices } from './invoice-writes.ts';
 import { settleInvoice } from './invoice-settle.ts';
 import type { PushContext } from './push-context.ts';
-import { combinePlanErrors, errorOf, recordFailure } from './record-failure.ts';
+import { combinePlanErrors, errorOf, failInvoice, recordFailure } from './record-failure.ts';
+
+export interface PushOptions {
+  /**
+   * Ids to try now even while their last failure is backing off (the change feed said they changed, or their retry
+   * is due). Others — the safety scan re-reading its overlap window — wait for the back-off unless Bitrix changed them.
+   */
+  forced?: ReadonlySet<number>;
+}
 
 /** Invoices read, planned and pushed together (several Xero batches of 50 each). */
 const PAGE = 200;
@@ -28,10 +36,10 @@ const READERS: Readonly<Record<InvoiceKind, (db: PushContext['db'], ids: readonl
  * 'creating', create, or update/conflict after reading Xero's status. Every per-record failure is stored and the
  * rest go on; only a failure of the pass itself (database gone) throws.
  */
-export async function pushInvoices(ctx: PushContext, kind: InvoiceKind, ids: readonly number[]): Promise<void> {
+export async function pushInvoices(ctx: PushContext, kind: InvoiceKind, ids: readonly number[], options: PushOptions = {}): Promise<void> {
   for (const page of chunk([...new Set(ids)], PAGE)) {
     try {
-      await pushPage(ctx, kind, page);
+      await pushPage(ctx, kind, page, options.forced ?? new Set());
     } catch (error) {
       // A Xero read (lookup, status check) failing for the whole page: those invoices are retried with back-off;
       // anything else (the database) is the pass's failure.
@@ -42,16 +50,22 @@ export async function pushInvoices(ctx: PushContext, kind: InvoiceKind, ids: rea
   }
 }
 
-async function pushPage(ctx: PushContext, kind: InvoiceKind, ids: number[]): Promise<void> {
+async function pushPage(ctx: PushContext, kind: InvoiceKind, ids: number[], forced: ReadonlySet<number>): Promise<void> {
   const entityType = ENTITY_OF_KIND[kind];
   const read = await READERS[kind](ctx.db, ids);
   for (const problem of read.problems) {
     await recordFailure(ctx, entityType, problem.id, 'read', { code: 'read_failed', message: problem.message, class: 'needs_person' });
   }
+  const errors = await openErrors(ctx.state, entityType, read.invoices.map((i) => i.id));
   const pushable: DomainInvoice[] = [];
   for (const invoice of read.invoices) {
     const decision = shouldPush(invoice, ctx.settings);
-    if (decision.action === 'skip') {
+    const failed = errors.get(`${invoice.id}:push`);
+    if (failed && !failed.due && !forced.has(invoice.id) && failed.bitrixUpdatedAt === invoice.updatedAt) {
+      // Failed before and unchanged in Bitrix since: wait for the back-off instead of repeating the same failure.
+      ctx.stats.skipped++;
+      ctx.plan.push({ entity: entityType, id: invoice.id, action: 'skip', reason: 'waiting for the retry of its last failure' });
+    } else if (decision.action === 'skip') {
       ctx.stats.skipped++;
       ctx.plan.push({ entity: entityType, id: invoice.id, action: 'skip', reason: decision.message });
     } else {
@@ -61,13 +75,12 @@ async function pushPage(ctx: PushContext, kind: InvoiceKind, ids: number[]): Pro
   if (pushable.length === 0) return;
 
   const links = await linksOf(ctx.state, entityType, pushable.map((i) => i.id));
-  const openErrors = await openErrorKeys(ctx.state, entityType, pushable.map((i) => i.id));
   let org;
   try {
     org = await ctx.org();
   } catch (error) {
     // Without the organisation nothing can be planned: every invoice of the page is retried later.
-    for (const invoice of pushable) await recordFailure(ctx, entityType, invoice.id, 'push', errorOf(error));
+    for (const invoice of pushable) await failInvoice(ctx, entityType, invoice, errorOf(error));
     return;
   }
   const itemCodes = await syncItems(ctx, pushable.flatMap((i) => i.lines.flatMap((l) => (l.productId === null ? [] : [l.productId]))));
@@ -77,12 +90,12 @@ async function pushPage(ctx: PushContext, kind: InvoiceKind, ids: number[]): Pro
   for (const invoice of pushable) {
     const payer = payers.get(invoice.id);
     if (!payer || !payer.ok) {
-      await recordFailure(ctx, entityType, invoice.id, 'push', payer?.ok === false ? payer.error : { code: 'no_payer', message: 'no payer', class: 'needs_person' });
+      await failInvoice(ctx, entityType, invoice, payer?.ok === false ? payer.error : { code: 'no_payer', message: 'no payer', class: 'needs_person' });
       continue;
     }
     const plan = planInvoice(invoice, { org, settings: ctx.settings, contactID: payer.contactID, itemCodes });
     if (!plan.ok) {
-      await recordFailure(ctx, entityType, invoice.id, 'push', combinePlanErrors(plan.errors), { errors: plan.errors });
+      await failInvoice(ctx, entityType, invoice, combinePlanErrors(plan.errors), { errors: plan.errors });
       continue;
     }
     ctx.stats.warnings += plan.warnings.length;
@@ -108,7 +121,7 @@ async function pushPage(ctx: PushContext, kind: InvoiceKind, ids: number[]): Pro
       if (w.link.CONTENT_HASH === w.plan.hash) {
         ctx.stats.unchanged++;
         ctx.plan.push({ entity: w.entityType, id: w.invoice.id, action: 'unchanged' });
-        if (openErrors.has(`${w.invoice.id}:push`) && !ctx.dryRun) await resolveError(ctx.state, { entityType, entityId: w.invoice.id, operation: 'push' });
+        if (errors.has(`${w.invoice.id}:push`) && !ctx.dryRun) await resolveError(ctx.state, { entityType, entityId: w.invoice.id, operation: 'push' });
       } else {
         toCheck.push(w);
       }

@@ -10,7 +10,7 @@ import { chunk, withdrawIntent } from './link-queries.ts';
 import type { InvoiceWork } from './invoice-work.ts';
 import { settleInvoice } from './invoice-settle.ts';
 import type { PushContext } from './push-context.ts';
-import { errorOf, recordFailure } from './record-failure.ts';
+import { errorOf, failInvoice } from './record-failure.ts';
 
 const BATCH = 50;
 /** References looked up per GET /Invoices where-clause. */
@@ -87,7 +87,7 @@ export async function createInvoices(ctx: PushContext, works: readonly InvoiceWo
       const nothingCreated = error instanceof XeroApiError && (error.type === 'validation' || error.type === 'budget_exhausted' || error.type === 'rate_limit');
       for (const w of batch) {
         if (nothingCreated) await withdrawIntent(ctx.state, w.entityType, w.invoice.id);
-        await recordFailure(ctx, w.entityType, w.invoice.id, 'push', errorOf(error));
+        await failInvoice(ctx, w.entityType, w.invoice, errorOf(error));
       }
       continue;
     }
@@ -100,7 +100,7 @@ export async function createInvoices(ctx: PushContext, works: readonly InvoiceWo
       } else {
         await withdrawIntent(ctx.state, w.entityType, w.invoice.id);
         const failure = element.ok ? { code: 'no_id', message: 'Xero returned no InvoiceID', class: 'retry' as const } : classifyXeroValidation(element.error.messages);
-        await recordFailure(ctx, w.entityType, w.invoice.id, 'push', failure, { messages: element.ok ? [] : element.error.messages });
+        await failInvoice(ctx, w.entityType, w.invoice, failure, { messages: element.ok ? [] : element.error.messages });
       }
     }
   }
@@ -116,7 +116,7 @@ export async function updateInvoices(ctx: PushContext, works: readonly InvoiceWo
     const xeroId = w.link!.XERO_ID!;
     const xero = current.get(xeroId.toLowerCase());
     if (!xero) {
-      await recordFailure(ctx, w.entityType, w.invoice.id, 'push', {
+      await failInvoice(ctx, w.entityType, w.invoice, {
         code: 'xero_invoice_missing', class: 'needs_person',
         message: `Xero invoice ${xeroId} linked to this invoice was not found in Xero`,
       });
@@ -145,7 +145,7 @@ export async function updateInvoices(ctx: PushContext, works: readonly InvoiceWo
     try {
       outcome = await ctx.gateway.updateInvoices(batch.map((u) => u.payload), { idempotencyKey: key });
     } catch (error) {
-      for (const u of batch) await recordFailure(ctx, u.work.entityType, u.work.invoice.id, 'push', errorOf(error));
+      for (const u of batch) await failInvoice(ctx, u.work.entityType, u.work.invoice, errorOf(error));
       continue;
     }
     for (const element of outcome.elements) {
@@ -159,7 +159,7 @@ export async function updateInvoices(ctx: PushContext, works: readonly InvoiceWo
       const failure = classifyXeroValidation(element.error.messages);
       // Approved between our status read and the update: the same conflict, found by Xero instead of by us.
       if (failure.class === 'never') await recordConflict(ctx, u.work, 'approved', failure.message);
-      else await recordFailure(ctx, u.work.entityType, u.work.invoice.id, 'push', failure, { messages: element.error.messages });
+      else await failInvoice(ctx, u.work.entityType, u.work.invoice, failure, { messages: element.error.messages });
     }
   }
 }

@@ -35,15 +35,33 @@ export async function withdrawIntent(db: StateDb, entityType: EntityType, entity
     .execute();
 }
 
-/** Open errors of these records, as 'id:OPERATION' keys, so records that went through can have theirs closed. */
-export async function openErrorKeys(db: StateDb, entityType: EntityType, ids: readonly number[]): Promise<Set<string>> {
-  if (ids.length === 0) return new Set();
-  const rows = await db.selectFrom('b_b24xero_record_error').select(['ENTITY_ID', 'OPERATION'])
+export interface OpenError {
+  /** Its back-off has passed (NEXT_RETRY_AT <= now). */
+  due: boolean;
+  /** The Bitrix modification time the failed attempt saw (DETAILS.bitrixUpdatedAt), if recorded. */
+  bitrixUpdatedAt: string | null;
+}
+
+/** Open errors of these records, keyed 'id:OPERATION'. */
+export async function openErrors(db: StateDb, entityType: EntityType, ids: readonly number[]): Promise<Map<string, OpenError>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db.selectFrom('b_b24xero_record_error')
+    .select(['ENTITY_ID', 'OPERATION', 'DETAILS', sql<number>`COALESCE(NEXT_RETRY_AT <= UTC_TIMESTAMP(3), 0)`.as('due')])
     .where('ENTITY_TYPE', '=', entityType)
     .where('ENTITY_ID', 'in', [...ids])
     .where('RESOLVED_AT', 'is', null)
     .execute();
-  return new Set(rows.map((r) => `${r.ENTITY_ID}:${r.OPERATION}`));
+  return new Map(rows.map((r) => [`${r.ENTITY_ID}:${r.OPERATION}`, { due: Number(r.due) === 1, bitrixUpdatedAt: detailsUpdatedAt(r.DETAILS) }]));
+}
+
+function detailsUpdatedAt(details: string | null): string | null {
+  if (!details) return null;
+  try {
+    const value = (JSON.parse(details) as { bitrixUpdatedAt?: unknown }).bitrixUpdatedAt;
+    return typeof value === 'string' ? value : null;
+  } catch {
+    return null;
+  }
 }
 
 /** Xero's UpdatedDateUTC (a Date from xero-node, or '/Date(ms)/') as the DATETIME(3) text links store. */

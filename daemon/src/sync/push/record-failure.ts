@@ -45,3 +45,17 @@ export async function clearFailure(ctx: PushContext, entityType: EntityType, ent
   if (ctx.dryRun) return;
   await resolveError(ctx.state, { entityType, entityId, operation });
 }
+
+/**
+ * An invoice's push failure, remembering the Bitrix modification time it was made from: while the invoice stays
+ * unchanged, the safety scan's overlap re-reading it does not repeat the attempt before its back-off.
+ */
+export async function failInvoice(
+  ctx: PushContext,
+  entityType: EntityType,
+  invoice: { id: number; updatedAt: string | null },
+  error: PlanError,
+  details: Record<string, unknown> = {},
+): Promise<void> {
+  await recordFailure(ctx, entityType, invoice.id, 'push', error, { ...details, bitrixUpdatedAt: invoice.updatedAt });
+}

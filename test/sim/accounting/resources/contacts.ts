@@ -7,6 +7,7 @@ import { writeBatch, Problems } from '../batch.ts';
 import type { Books } from '../books.ts';
 import { instantString, msDateOfInstant } from '../dates.ts';
 import { envelope } from '../envelope.ts';
+import { INDEX, norm } from '../indexes.ts';
 import { ElementError, notFound } from '../errors.ts';
 import { array, bool, compact, GUID, has, text, type Json } from '../input.ts';
 import { boolParam, listParam, listQuery } from '../query.ts';
@@ -29,16 +30,17 @@ export const msg = {
   identify: 'The Contact must contain at least 1 of the following elements to identify the contact: Name, ContactID, ContactNumber',
 };
 
-const sameText = (a: string | undefined, b: string | undefined) =>
-  a !== undefined && b !== undefined && a.trim().toLowerCase() === b.trim().toLowerCase();
-
 export function findContactByName(books: Books, name: string, exceptId?: string): ContactRec | undefined {
-  return books.store.all<ContactRec>('contacts')
-    .find((c) => c.ContactStatus === 'ACTIVE' && c.ContactID !== exceptId && sameText(c.Name, name));
+  return books.store.lookup<ContactRec>('contacts', INDEX.contactName, norm(name))
+    .find((c) => c.ContactStatus === 'ACTIVE' && c.ContactID !== exceptId);
+}
+
+function archivedByName(books: Books, name: string): ContactRec | undefined {
+  return books.store.lookup<ContactRec>('contacts', INDEX.contactName, norm(name)).find((c) => c.ContactStatus === 'ARCHIVED');
 }
 
 export function findContactByNumber(books: Books, number: string, exceptId?: string): ContactRec | undefined {
-  return books.store.all<ContactRec>('contacts').find((c) => c.ContactID !== exceptId && sameText(c.ContactNumber, number));
+  return books.store.lookup<ContactRec>('contacts', INDEX.contactNumber, norm(number)).find((c) => c.ContactID !== exceptId);
 }
 
 /** GET /Contacts/{id}: ContactID or ContactNumber. */
@@ -179,8 +181,7 @@ export function resolveDocumentContact(books: Books, input: Json | undefined, pr
     }
   }
   if (!contact && name) {
-    contact = findContactByName(books, name) ?? books.store.all<ContactRec>('contacts')
-      .find((c) => c.ContactStatus === 'ARCHIVED' && sameText(c.Name, name));
+    contact = findContactByName(books, name) ?? archivedByName(books, name);
     if (!contact) {
       try {
         contact = saveContact(books, input, undefined, { createOnly: true });
@@ -307,10 +308,6 @@ function matchExisting(books: Books, element: Json, createOnly: boolean): Contac
   if (byNumber) return byNumber;
   const name = text(element, 'Name');
   return name ? findContactByName(books, name) ?? archivedByName(books, name) : undefined;
-}
-
-function archivedByName(books: Books, name: string): ContactRec | undefined {
-  return books.store.all<ContactRec>('contacts').find((c) => c.ContactStatus === 'ARCHIVED' && sameText(c.Name, name));
 }
 
 /** POST /Contacts/{id}. */

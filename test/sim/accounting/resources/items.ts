@@ -4,6 +4,7 @@ import { Problems, writeBatch } from '../batch.ts';
 import type { Books } from '../books.ts';
 import { msDateOfInstant } from '../dates.ts';
 import { envelope } from '../envelope.ts';
+import { INDEX, norm } from '../indexes.ts';
 import { ElementError, notFound } from '../errors.ts';
 import { bool, compact, field, GUID, has, object, text, type Json } from '../input.ts';
 import { findAccountByCode, findTaxRate } from '../lines.ts';
@@ -21,7 +22,7 @@ export const itemMsg = {
 };
 
 function findByCode(books: Books, code: string, exceptId?: string): ItemRec | undefined {
-  return books.store.all<ItemRec>('items').find((i) => i.ItemID !== exceptId && i.Code.toLowerCase() === code.toLowerCase());
+  return books.store.lookup<ItemRec>('items', INDEX.code, norm(code)).find((i) => i.ItemID !== exceptId);
 }
 
 export function findItem(books: Books, idOrCode: string): ItemRec | undefined {

@@ -1,0 +1,98 @@
+import type { Writable } from 'node:stream';
+import { parseArgs } from 'node:util';
+import { loadConfigFromEnvironment } from '../../config/env-file.ts';
+import { secretValues } from '../../config/redact.ts';
+import { connect } from '../../db/connect.ts';
+import { closeLogger, createLogger } from '../../runtime/logger.ts';
+import { migrationStatus } from '../../state/migrator.ts';
+import { runSyncPass, type PassResult } from '../../sync/pass.ts';
+import { InstanceLockedError } from '../../sync/push/instance-lock.ts';
+import { formatDiff } from '../../sync/plan/index.ts';
+import { createXeroGateway } from '../../xero/index.ts';
+import { UsageError, writeLine, type CliCommand } from '../command.ts';
+
+/** Exit code when another process holds the instance lock: the pass did not run, and trying later will work. */
+export const EXIT_LOCKED = 3;
+
+export const command: CliCommand = {
+  name: 'sync',
+  summary: 'one full sync pass (change feed + safety scan + push to Xero); --dry-run shows the plan only',
+  usage: 'b24xero sync --once [--dry-run] [--json]',
+
+  async run(ctx) {
+    const options = parse(ctx.args);
+    const config = loadConfigFromEnvironment(ctx.env, { cwd: ctx.cwd, requireXero: true });
+    // Log lines go to stderr here: stdout carries the summary (and must stay parseable with --json).
+    const log = createLogger({ level: config.logLevel, secrets: secretValues(config), stream: ctx.stderr, defaultMeta: { instance: config.instance } });
+    const db = connect<any>(config.bitrixDbUrl, { connectionLimit: 4 });
+    try {
+      const schema = await migrationStatus(db);
+      if (schema.applied.length === 0 || schema.pending.length > 0) {
+        writeLine(ctx.stderr, "b24xero sync: the module tables are missing or not current: run 'b24xero migrate' first");
+        return 1;
+      }
+      const gateway = createXeroGateway({
+        clientId: config.xero.clientId!, clientSecret: config.xero.clientSecret!, auth: config.xero.auth,
+        tenantId: config.xero.tenantId, apiUrl: config.xero.apiUrl, identityUrl: config.xero.identityUrl,
+        connectionsUrl: config.xero.connectionsUrl, timeoutMs: config.xero.httpTimeoutMs,
+        minuteLimit: config.xero.minuteLimit, dailyBudget: config.xero.dailyBudget, instance: config.instance, logger: log,
+      }, { db });
+      let result: PassResult;
+      try {
+        result = await runSyncPass(
+          { db, gateway, connect: () => gateway.connect(), log },
+          { instance: config.instance, dryRun: options.dryRun, timeZone: config.bitrixTimezone },
+        );
+      } catch (error) {
+        if (error instanceof InstanceLockedError) {
+          writeLine(ctx.stderr, `b24xero sync: ${error.message}`);
+          return EXIT_LOCKED;
+        }
+        throw error;
+      }
+      if (options.json) writeLine(ctx.stdout, JSON.stringify(jsonSummary(result)));
+      else printSummary(ctx.stdout, result);
+      // Per-record failures are reported, not fatal: the pass ran (ARCHITECTURE "Commands").
+      return 0;
+    } finally {
+      await db.destroy();
+      await closeLogger(log);
+    }
+  },
+};
+
+function jsonSummary(result: PassResult): Record<string, unknown> {
+  const plan = result.dryRun ? result.plan : result.plan.filter((e) => e.action === 'error' || e.action === 'conflict');
+  return { runId: result.runId, dryRun: result.dryRun, stats: result.stats, settingsProblems: result.settingsProblems, [result.dryRun ? 'plan' : 'problems']: plan };
+}
+
+function printSummary(out: Writable, result: PassResult): void {
+  const s = result.stats;
+  writeLine(out, `${result.dryRun ? 'dry run' : 'sync'} #${result.runId}: ${s.created} created, ${s.updated} updated, ${s.unchanged} unchanged, ` +
+    `${s.skipped} skipped, ${s.conflicts} conflicts, ${s.failed} failed, ${s.recovered} recovered; ` +
+    `contacts ${s.contactsCreated} created / ${s.contactsUpdated} updated, items ${s.itemsPushed}; ${s.apiCalls} Xero API calls`);
+  for (const problem of result.settingsProblems) writeLine(out, `  option: ${problem.message}`);
+  for (const entry of result.plan) {
+    if (!result.dryRun && entry.action !== 'error' && entry.action !== 'conflict') continue;
+    if (result.dryRun && entry.action === 'unchanged') continue;
+    writeLine(out, `  ${entry.action.padEnd(9)} ${entry.entity} ${entry.id}${entry.reason ? `: ${entry.reason}` : ''}`);
+    for (const line of formatDiff(entry.changes ?? [])) writeLine(out, `      ${line}`);
+  }
+}
+
+function parse(args: string[]): { dryRun: boolean; json: boolean } {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args,
+      options: { once: { type: 'boolean' }, 'dry-run': { type: 'boolean' }, json: { type: 'boolean' } },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  // The long-running loop is `b24xero run`; this command only ever does one pass, and says so explicitly.
+  if (!values.once) throw new UsageError("sync runs one pass and needs --once (the scheduled daemon is 'b24xero run')");
+  return { dryRun: values['dry-run'] ?? false, json: values.json ?? false };
+}

@@ -1,0 +1,122 @@
+import { Writable } from 'node:stream';
+import { XeroClient, type Invoice, type Contact } from 'xero-node';
+import type { Kysely } from 'kysely';
+import { createBitrixSchema, type FixtureInfo } from '../../fixture/bitrix-schema.ts';
+import { startSimulator, type RunningSimulator, type SimOptions } from '../../sim/index.ts';
+import { createTestDb, type TestDb } from '../../helpers/test-db.ts';
+import { migrate } from '../../../daemon/src/state/migrator.ts';
+import { createLogger, type Logger } from '../../../daemon/src/runtime/logger.ts';
+import { createXeroGateway, type XeroGateway } from '../../../daemon/src/xero/index.ts';
+import { runSyncPass, type PassOptions, type PassResult } from '../../../daemon/src/sync/pass.ts';
+
+export const INSTANCE = 'itest';
+
+/**
+ * One integration world per test file: a real MariaDB database with the Bitrix fixture schema and the module tables
+ * (migrated the way `b24xero migrate` does), the Xero simulator in process over HTTP, the real gateway (xero-node)
+ * pointed at it by configuration only, and a separate xero-node client to read Xero back the way a user's app would.
+ */
+export interface PushWorld {
+  t: TestDb;
+  db: Kysely<any>;
+  info: FixtureInfo;
+  sim: RunningSimulator;
+  tenantId: string;
+  gateway: XeroGateway;
+  /** xero-node client for reading back (not the daemon's). */
+  xero: XeroClient;
+  /** Lines the daemon logged (JSON), for debugging a failing test. */
+  logLines: string[];
+  log: Logger;
+  /** The env a `b24xero` child process needs to talk to this world. */
+  env(overrides?: Record<string, string>): Record<string, string>;
+  pass(options?: Partial<PassOptions>): Promise<PassResult>;
+  close(): Promise<void>;
+}
+
+export async function createPushWorld(label: string, simOptions: SimOptions = {}): Promise<PushWorld> {
+  const t = await createTestDb(label);
+  const info = await createBitrixSchema(t.db);
+  await migrate(t.db);
+  const sim = await startSimulator({ port: 0, seed: 7, ...simOptions });
+  const logLines: string[] = [];
+  const log = createLogger({
+    level: 'info',
+    stream: new Writable({ write(chunk, _enc, done) { logLines.push(String(chunk)); done(); } }),
+  });
+  const gateway = createXeroGateway({
+    clientId: sim.clientId, clientSecret: sim.clientSecret, auth: 'client_credentials',
+    apiUrl: `${sim.url}/api.xro/2.0`, identityUrl: sim.url, connectionsUrl: `${sim.url}/connections`,
+    timeoutMs: 10_000, minuteLimit: 60, dailyBudget: 5000, instance: INSTANCE,
+  }, { db: t.db });
+  const xero = new XeroClient({ clientId: sim.clientId, clientSecret: sim.clientSecret, grantType: 'client_credentials' });
+  xero.accountingApi.basePath = `${sim.url}/api.xro/2.0`;
+  xero.setTokenSet(await sim.fetchToken());
+  return {
+    t, db: t.db, info, sim, tenantId: sim.defaultTenantId, gateway, xero, logLines, log,
+    env(overrides = {}) {
+      return {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '/tmp',
+        B24X_ENV_FILE: '/dev/null',
+        BITRIX_DB_URL: t.url,
+        B24X_INSTANCE: INSTANCE,
+        XERO_CLIENT_ID: sim.clientId,
+        XERO_CLIENT_SECRET: sim.clientSecret,
+        XERO_API_URL: `${sim.url}/api.xro/2.0`,
+        XERO_IDENTITY_URL: sim.url,
+        XERO_CONNECTIONS_URL: `${sim.url}/connections`,
+        BITRIX_TIMEZONE: 'UTC',
+        LOG_LEVEL: 'warn',
+        ...overrides,
+      };
+    },
+    pass(options = {}) {
+      return runSyncPass({ db: t.db, gateway, connect: () => gateway.connect(), log }, { instance: INSTANCE, ...options });
+    },
+    async close() {
+      await sim.close();
+      await t.drop();
+    },
+  };
+}
+
+/** Every invoice in Xero whose Reference carries a Bitrix key (read through xero-node). */
+export async function xeroInvoices(world: PushWorld): Promise<Invoice[]> {
+  const res = await world.xero.accountingApi.getInvoices(world.tenantId, undefined, 'Reference.StartsWith("B24-")', undefined, undefined, undefined, undefined, undefined, undefined, true, undefined, 4);
+  return res.body.invoices ?? [];
+}
+
+export async function xeroInvoiceByReferenceKey(world: PushWorld, key: string): Promise<Invoice[]> {
+  const res = await world.xero.accountingApi.getInvoices(world.tenantId, undefined, `Reference.StartsWith("${key}")`, undefined, undefined, undefined, undefined, undefined, undefined, true, undefined, 4);
+  return (res.body.invoices ?? []).filter((i) => i.reference === key || i.reference?.startsWith(`${key} `));
+}
+
+export async function xeroContacts(world: PushWorld, where?: string): Promise<Contact[]> {
+  const res = await world.xero.accountingApi.getContacts(world.tenantId, undefined, where, undefined, undefined, undefined, true);
+  return res.body.contacts ?? [];
+}
+
+export async function linkOf(world: PushWorld, entityType: string, entityId: number): Promise<any> {
+  return world.db.selectFrom('b_b24xero_link').selectAll().where('ENTITY_TYPE', '=', entityType).where('ENTITY_ID', '=', entityId).executeTakeFirst();
+}
+
+export async function errorsOf(world: PushWorld, entityType: string, entityId: number): Promise<any[]> {
+  return world.db.selectFrom('b_b24xero_record_error').selectAll().where('ENTITY_TYPE', '=', entityType).where('ENTITY_ID', '=', entityId).where('RESOLVED_AT', 'is', null).execute();
+}
+
+export async function inboxOf(world: PushWorld, entityType: string, entityId: number): Promise<any[]> {
+  return world.db.selectFrom('b_b24xero_inbox').selectAll().where('ENTITY_TYPE', '=', entityType).where('ENTITY_ID', '=', entityId).where('STATE', '=', 'pending').execute();
+}
+
+/** Write requests the simulator received on the Accounting API (PUT/POST), optionally for one path. */
+export function apiWrites(world: PushWorld, path?: string, since?: number): Array<{ method: string; path: string; body: unknown; status?: number }> {
+  return world.sim.requests({ ...(since !== undefined && { since }) })
+    .filter((e) => e.path.startsWith('/api.xro/2.0') && (e.method === 'PUT' || e.method === 'POST'))
+    .filter((e) => path === undefined || e.path.toLowerCase() === `/api.xro/2.0${path}`.toLowerCase());
+}
+
+export function lastSeq(world: PushWorld): number {
+  const all = world.sim.requests();
+  return all.length > 0 ? all[all.length - 1]!.seq : 0;
+}
