@@ -173,6 +173,8 @@ describe('catalog, stage and option readers', () => {
 
   it('reads the module options as raw strings', async () => {
     const { t, portal } = portals['25'];
+    // Another module's option of the same name is not ours.
+    await t.db.insertInto('b_option').values({ MODULE_ID: 'main', NAME: 'default_sales_account', VALUE: 'x', DESCRIPTION: null, SITE_ID: null }).execute();
     const options = await readModuleOptionsRaw(t.db);
     expect(options).toMatchObject({ default_sales_account: '200', invoice_kinds: '["smart","legacy"]' });
     expect(JSON.parse(options['status_map']!)).toEqual({ pull: { smart: { PAID: 'DT31_3:P', AUTHORISED: portal.approvalStageId } } });

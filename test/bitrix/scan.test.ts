@@ -57,7 +57,9 @@ describe('safety scan', () => {
   it('finds a row saved in the cursor\'s own second after the pass, thanks to the overlap (and misses it without)', async () => {
     const a = await invoiceAt(T);
     const b = await invoiceAt(T);
-    const first = await pass('smart_invoice', null);
+    // One row per page: a and b sit on either side of a page boundary.
+    const first = await pass('smart_invoice', null, { limit: 1 });
+    expect(first.pages.map((p) => p.ids)).toEqual([[a], [b]]);
     expect(first.cursor).toEqual({ time: T, id: b });
     // Saved again within the same second: its time does not move past the cursor.
     await t.db.updateTable('b_crm_dynamic_items_31').set({ TITLE: 'changed' }).where('ID', '=', a).execute();
@@ -108,6 +110,20 @@ describe('safety scan', () => {
     expect(contacts.pages.map((p) => [p.phase, p.ids])).toEqual([['undated', [nullContact]], ['dated', [datedContact]]]);
   });
 
+  it('pages on past a partial-zero date, which sorts among real times but reads as no time', async () => {
+    const before = await invoiceAt('2023-12-31 23:00:00');
+    const odd = await withBitrixSession(t.db, async (conn) => {
+      const id = (await buildSmartInvoice(conn, portal, { updatedTime: T })).id;
+      await sql`UPDATE b_crm_dynamic_items_31 SET UPDATED_TIME = '2024-00-10 10:00:00' WHERE ID = ${id}`.execute(conn);
+      return id;
+    });
+    const after = await invoiceAt('2024-01-01 00:00:01');
+    const { pages, ids } = await pass('smart_invoice', null, { limit: 1 });
+    expect(ids).toEqual([before, odd, after]);
+    expect(pages[1]!.rows).toEqual([{ id: odd, time: null }]);
+    expect(pages[1]!.cursor).toEqual({ time: '2024-00-10 10:00:00', id: odd });
+  });
+
   it('resumes after a crash from the cursor stored for the last processed page', async () => {
     const ids: number[] = [];
     for (let i = 0; i < 6; i++) ids.push(await invoiceAt(`2025-03-01 10:00:0${i}`));
@@ -140,6 +156,15 @@ describe('safety scan', () => {
     // ...so it is simply read again next time, and later changes are not hidden behind it.
     const later = await invoiceAt();
     expect((await pass('smart_invoice', cursor)).ids).toEqual(expect.arrayContaining([later, future]));
+  });
+
+  it('takes "now" in BITRIX_TIMEZONE when it is given, so a portal ahead of the database server is not held back', async () => {
+    // Two hours after UTC: in the future for a portal on UTC, already past for one in Auckland (UTC+12/13).
+    const { rows } = await sql<{ later: string }>`SELECT DATE_FORMAT(UTC_TIMESTAMP() + INTERVAL 2 HOUR, '%Y-%m-%d %H:%i:%s') AS later`.execute(t.db);
+    const later = rows[0]!.later;
+    const id = await invoiceAt(later);
+    expect((await pass('smart_invoice', null, { timeZone: 'UTC' })).cursor!.time < later).toBe(true);
+    expect((await pass('smart_invoice', null, { timeZone: 'Pacific/Auckland' })).cursor).toEqual({ time: later, id });
   });
 
   it('scans legacy invoices, contacts and companies by their own modification columns', async () => {

@@ -1,4 +1,5 @@
 /** Shared set-up for the accounting conformance suites: a simulator with generous limits and error helpers. */
+import { randomUUID } from 'node:crypto';
 import type { XeroClient } from 'xero-node';
 import { Invoice, LineAmountTypes } from 'xero-node';
 import type { OrgOptions } from '../sim/contract.ts';
@@ -35,11 +36,9 @@ export function messages(body: any): string[] {
   return (body?.Elements ?? []).flatMap((e: any) => (e.ValidationErrors ?? []).map((v: any) => v.Message));
 }
 
-let counter = 0;
 /** A unique contact name per call, so tests in one file do not collide on Xero's name uniqueness. */
 export function uniqueName(prefix = 'Customer'): string {
-  counter += 1;
-  return `${prefix} ${counter} ${Math.random().toString(36).slice(2, 7)}`;
+  return `${prefix} ${randomUUID().slice(0, 8)}`;
 }
 
 export async function createContact(xero: XeroClient, tenantId: string, name = uniqueName(), extra: Record<string, unknown> = {}) {
@@ -54,6 +53,7 @@ export interface LineSpec {
   accountCode?: string;
   taxType?: string;
   discountRate?: number;
+  discountAmount?: number;
   itemCode?: string;
   lineAmount?: number;
   taxAmount?: number;

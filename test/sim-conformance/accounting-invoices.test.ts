@@ -123,6 +123,21 @@ describe('creating invoices', () => {
     expect(invoice.isDiscounted).toBe(true);
   });
 
+  it('takes DiscountAmount off the line before tax', async () => {
+    const contact = await createContact(xero, tenantId);
+    const invoice = await create({ ...salesInvoice(contact.contactID!, []),
+      lineItems: [{ description: 'Bundle', quantity: 3, unitAmount: 10, accountCode: '200', taxType: 'OUTPUT2', discountAmount: 5 }] });
+    expect(invoice.lineItems![0]).toMatchObject({ lineAmount: 25, taxAmount: 3.75, discountAmount: 5 });
+    expect(invoice.total).toBe(28.75);
+  });
+
+  it('approving an invoice that totals zero marks it PAID straight away', async () => {
+    const contact = await createContact(xero, tenantId);
+    const invoice = await create(salesInvoice(contact.contactID!, [{ ...consult, unitAmount: 0 }], { status: Invoice.StatusEnum.AUTHORISED }));
+    expect(String(invoice.status)).toBe('PAID');
+    expect(invoice.amountDue).toBe(0);
+  });
+
   it('honours a TaxAmount the client sends instead of the calculated one', async () => {
     const contact = await createContact(xero, tenantId);
     const invoice = await create(salesInvoice(contact.contactID!, [{ ...consult, taxAmount: 14.99 }]));
@@ -186,6 +201,19 @@ describe('creating invoices', () => {
     const contact = await createContact(xero, tenantId);
     const invoice = await create(salesInvoice(contact.contactID!, [{ description: 'x', quantity: 1, unitAmount: 20, accountCode: '200' }]));
     expect(invoice.lineItems![0]).toMatchObject({ taxType: 'OUTPUT2', taxAmount: 3 });
+  });
+
+  it('reports every problem of an element at once, as live Xero does', async () => {
+    const failure = await rejection(xero.accountingApi.createInvoices(tenantId, {
+      invoices: [{ type: Invoice.TypeEnum.ACCREC, status: Invoice.StatusEnum.PAID, reference: 'Order # 123456', total: 19.05 }],
+    }));
+    expect(failure.status).toBe(400);
+    expect(messages(failure.body)).toEqual([
+      'One or more line items must be specified',
+      'Invoice not of valid status for creation',
+      'A Contact must be specified for this type of transaction',
+    ]);
+    expect(failure.body.Elements[0]).toMatchObject({ InvoiceID: '00000000-0000-0000-0000-000000000000', Reference: 'Order # 123456' });
   });
 
   it('requires a contact, and a contact that can be identified', async () => {
@@ -431,6 +459,13 @@ describe('status lifecycle', () => {
       'The status DRAFT cannot be applied to the invoice because it has payments or credit notes allocated to it.']);
   });
 
+  it('voiding a paid invoice fails: "Invoice not of valid status for modification"', async () => {
+    const invoice = await approvedInvoice(xero, tenantId);
+    await h.orgAdmin(`invoices/${invoice.invoiceID}/pay`, {});
+    const failure = await rejection(setStatus(invoice.invoiceID!, Invoice.StatusEnum.VOIDED));
+    expect(messages(failure.body)).toEqual(['Invoice not of valid status for modification']);
+  });
+
   it('a client cannot set PAID itself', async () => {
     const invoice = await approvedInvoice(xero, tenantId);
     const failure = await rejection(setStatus(invoice.invoiceID!, Invoice.StatusEnum.PAID));
@@ -462,6 +497,22 @@ describe('lock dates', () => {
     expect(messages(approve.body)).toEqual(['The document date cannot be before the period lock date of 31 March 2026']);
     const later = await create(salesInvoice(contact.contactID!, [consult], { date: '2026-04-01', status: Invoice.StatusEnum.AUTHORISED }));
     expect(String(later.status)).toBe('AUTHORISED');
+  });
+
+  it('freezes approved documents in the locked period, but still lets them be marked sent and paid later', async () => {
+    await h.orgAdmin('lock-dates', { periodLockDate: null });
+    const invoice = await approvedInvoice(xero, tenantId, { date: '2026-02-10' });
+    await h.orgAdmin('lock-dates', { periodLockDate: '2026-02-28' });
+    const edit = await rejection(xero.accountingApi.updateInvoice(tenantId, invoice.invoiceID!, { invoices: [{ reference: 'too late' }] }));
+    expect(messages(edit.body)).toEqual(['The document date cannot be before the period lock date of 28 February 2026']);
+    const sent = await xero.accountingApi.updateInvoice(tenantId, invoice.invoiceID!, { invoices: [{ sentToContact: true }] });
+    expect(sent.body.invoices![0]!.sentToContact).toBe(true);
+    const lockedPayment = await rejection(xero.accountingApi.createPayment(tenantId, {
+      invoice: { invoiceID: invoice.invoiceID }, account: { code: '090' }, amount: 10, date: '2026-02-20' }));
+    expect(messages(lockedPayment.body)).toEqual(['The payment date cannot be before the period lock date of 28 February 2026']);
+    const payment = await xero.accountingApi.createPayment(tenantId, {
+      invoice: { invoiceID: invoice.invoiceID }, account: { code: '090' }, amount: 10, date: '2026-03-02' });
+    expect(payment.body.payments![0]!.amount).toBe(10);
   });
 
   it('shows the lock dates on the Organisation', async () => {

@@ -145,9 +145,20 @@ export async function scanIndexStatus<DB extends BitrixTables>(anyDb: Kysely<DB>
   return { smart_invoice: has('smart_invoice'), legacy_invoice: has('legacy_invoice'), contact: has('contact'), company: has('company') };
 }
 
-async function run(db: Kysely<BitrixTables>, query: CompiledQuery): Promise<ScanRow[]> {
+/** A scanned row plus the raw stored time, which is what keyset positions must use. */
+interface RawScanRow extends ScanRow {
+  raw: string;
+}
+
+async function run(db: Kysely<BitrixTables>, query: CompiledQuery): Promise<RawScanRow[]> {
   const { rows } = await db.executeQuery<{ id: number; changed_at: unknown }>(query);
-  return rows.map((r) => ({ id: Number(r.id), time: dbDateTime(r.changed_at) }));
+  // The position is the stored text even where `time` is null: a partial-zero date like '2024-00-10 10:00:00' sorts
+  // among real times (it is >= '1000-01-01'), so the keyset must continue from it as stored.
+  return rows.map((r) => ({ id: Number(r.id), time: dbDateTime(r.changed_at), raw: String(r.changed_at ?? '') }));
+}
+
+function publicRow({ id, time }: RawScanRow): ScanRow {
+  return { id, time };
 }
 
 /** The database's current time in Bitrix's terms: in `timeZone` if known, else the server's own NOW(). */
@@ -191,7 +202,7 @@ export async function* scanChanged<DB extends BitrixTables>(
   for (;;) {
     const rows = await run(db, undatedPageQuery(db, kind, afterId, limit));
     if (rows.length === 0) break;
-    yield { kind, phase: 'undated', rows, ids: rows.map((r) => r.id), cursor };
+    yield { kind, phase: 'undated', rows: rows.map(publicRow), ids: rows.map((r) => r.id), cursor };
     if (rows.length < limit) break;
     afterId = rows[rows.length - 1]!.id;
   }
@@ -203,10 +214,10 @@ export async function* scanChanged<DB extends BitrixTables>(
     const rows = await run(db, datedPageQuery(db, kind, after, limit));
     if (rows.length === 0) return;
     const last = rows[rows.length - 1]!;
-    const reached: ScanPosition = { time: last.time!, id: last.id };
+    const reached: ScanPosition = { time: last.raw.slice(0, 19), id: last.id };
     const capped = comparePositions(reached, horizon) > 0 ? horizon : reached;
     if (saved === null || comparePositions(capped, saved) > 0) saved = capped;
-    yield { kind, phase: 'dated', rows, ids: rows.map((r) => r.id), cursor: saved };
+    yield { kind, phase: 'dated', rows: rows.map(publicRow), ids: rows.map((r) => r.id), cursor: saved };
     if (rows.length < limit) return;
     after = reached;
   }

@@ -6,9 +6,10 @@ export const DEFAULT_DEMO_DB_URL = 'mysql://root@127.0.0.1:3306/b24xero_demo';
 
 /**
  * The demo drops and re-creates its database, so it only ever touches one whose name says it is a demo database.
- * Letters, digits and '_' only: the name is spliced into DROP/CREATE DATABASE, which take no placeholders.
+ * Letters, digits and '_' only: the name is spliced into DROP/CREATE DATABASE, which take no placeholders. At most
+ * 48 characters, because it also names the demo's daemon instance (B24X_INSTANCE), whose lock is server-wide.
  */
-export const DEMO_DB_NAME = /^b24xero_demo[A-Za-z0-9_]*$/;
+export const DEMO_DB_NAME = /^b24xero_demo[A-Za-z0-9_]{0,36}$/;
 
 export interface DemoArgs {
   dbUrl: string;
@@ -58,7 +59,7 @@ export function demoDatabaseName(dbUrl: string): string {
   if (!DEMO_DB_NAME.test(database)) {
     throw new DemoArgsError(
       `refusing to use database '${database}': the demo drops and re-creates its database, so its name must start with ` +
-        `'b24xero_demo' (letters, digits and '_' only), e.g. ${DEFAULT_DEMO_DB_URL}`,
+        `'b24xero_demo' (at most 48 letters, digits and '_'), e.g. ${DEFAULT_DEMO_DB_URL}`,
     );
   }
   return database;

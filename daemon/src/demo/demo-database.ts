@@ -7,7 +7,12 @@ import { demoDatabaseName } from './demo-args.ts';
 /** Runs one statement on a server connection with no database selected (CREATE/DROP DATABASE need no database). */
 async function onServer(dbUrl: string, statement: string): Promise<void> {
   const { database: _database, connectionLimit: _limit, waitForConnections: _wait, ...options } = poolOptionsFromUrl(dbUrl);
-  const conn = await createConnection(options);
+  let conn;
+  try {
+    conn = await createConnection(options);
+  } catch (error) {
+    throw withHint(error, `cannot connect to ${options.host}:${options.port} as '${options.user}'`);
+  }
   try {
     await conn.query(statement);
   } finally {
@@ -30,4 +35,19 @@ export async function recreateDemoDatabase(dbUrl: string): Promise<Kysely<any>> 
 export async function dropDemoDatabase(dbUrl: string): Promise<void> {
   const name = demoDatabaseName(dbUrl);
   await onServer(dbUrl, `DROP DATABASE IF EXISTS \`${name}\``);
+}
+
+/**
+ * The server error with what the demo needs spelled out, keeping its `code` (the CLI prints database errors as
+ * "database: <message> [CODE]", without a stack). Never includes the password.
+ */
+function withHint(error: unknown, what: string): Error {
+  const code = (error as { code?: unknown } | null)?.code;
+  const wrapped = new Error(
+    `${what}: ${(error as Error).message}. The demo needs a MariaDB or MySQL server it may create databases on ` +
+      `(e.g. a local MariaDB with root and no password); point --db at one`,
+    { cause: error },
+  );
+  if (typeof code === 'string') Object.assign(wrapped, { code });
+  return wrapped;
 }

@@ -1,13 +1,19 @@
+import type { Writable } from 'node:stream';
 import type { Kysely } from 'kysely';
 import { startSimulator, type RunningSimulator } from '../../../test/sim/index.ts';
 import { loadConfig, type Config, type Env } from '../config/config.ts';
-import { createXeroGateway, type GatewayLogger, type XeroGateway } from '../xero/index.ts';
+import { createLogger, type Logger } from '../runtime/logger.ts';
+import { secretValues } from '../config/redact.ts';
+import { createXeroGateway, type XeroGateway } from '../xero/index.ts';
+import { demoDatabaseName } from './demo-args.ts';
 
 export interface DemoXero {
   sim: RunningSimulator;
   /** The daemon configuration the demo runs with: what a real env file pointing at the simulator would give. */
   config: Config;
   gateway: XeroGateway;
+  /** The daemon's logger (JSON lines on `logStream`), secrets of the config masked. */
+  log: Logger;
 }
 
 export interface DemoXeroOptions {
@@ -17,11 +23,8 @@ export interface DemoXeroOptions {
   /** The caller's environment: only LOG_LEVEL and BITRIX_TIMEZONE are taken from it. */
   env: Env;
   db: Kysely<any>;
-  log: GatewayLogger;
+  logStream: Writable;
 }
-
-/** The instance name of the demo's daemon (lock, run rows, logs). */
-export const DEMO_INSTANCE = 'demo';
 
 /**
  * The daemon's environment for the simulator at `simUrl`: a Custom Connection (client_credentials) with the three
@@ -31,14 +34,16 @@ export const DEMO_INSTANCE = 'demo';
 export function demoEnvironment(simUrl: string, credentials: { clientId: string; clientSecret: string }, dbUrl: string, env: Env): Env {
   return {
     BITRIX_DB_URL: dbUrl,
-    B24X_INSTANCE: DEMO_INSTANCE,
+    // GET_LOCK names are server-wide: naming the instance after the database lets two demos share one MariaDB.
+    B24X_INSTANCE: demoDatabaseName(dbUrl),
     XERO_AUTH: 'client_credentials',
     XERO_CLIENT_ID: credentials.clientId,
     XERO_CLIENT_SECRET: credentials.clientSecret,
     XERO_API_URL: `${simUrl}/api.xro/2.0`,
     XERO_IDENTITY_URL: simUrl,
     XERO_CONNECTIONS_URL: `${simUrl}/connections`,
-    LOG_LEVEL: env.LOG_LEVEL ?? 'warn',
+    // The story goes to stdout; the daemon's JSON log lines (stderr) only when asked for with LOG_LEVEL.
+    LOG_LEVEL: env.LOG_LEVEL ?? 'error',
     BITRIX_TIMEZONE: env.BITRIX_TIMEZONE,
   };
 }
@@ -51,13 +56,14 @@ export async function startDemoXero(options: DemoXeroOptions): Promise<DemoXero>
   const sim = await startSimulator({ port: options.port, seed: 1, organisations: [{ country: 'NZ', name: 'Demo Company (NZ)' }] });
   try {
     const config = loadConfig(demoEnvironment(sim.url, sim, options.dbUrl, options.env), { requireXero: true });
+    const log = createLogger({ level: config.logLevel, secrets: secretValues(config), stream: options.logStream, defaultMeta: { instance: config.instance } });
     const gateway = createXeroGateway({
       clientId: config.xero.clientId!, clientSecret: config.xero.clientSecret!, auth: config.xero.auth,
       tenantId: config.xero.tenantId, apiUrl: config.xero.apiUrl, identityUrl: config.xero.identityUrl,
       connectionsUrl: config.xero.connectionsUrl, timeoutMs: config.xero.httpTimeoutMs,
-      minuteLimit: config.xero.minuteLimit, dailyBudget: config.xero.dailyBudget, instance: config.instance, logger: options.log,
+      minuteLimit: config.xero.minuteLimit, dailyBudget: config.xero.dailyBudget, instance: config.instance, logger: log,
     }, { db: options.db });
-    return { sim, config, gateway };
+    return { sim, config, gateway, log };
   } catch (error) {
     await sim.close();
     throw error;

@@ -16,7 +16,9 @@ import { CHANGE_ACTIONS, ENTITY_TYPES, type ChangeAction, type EntityType, type 
  *
  * Lease times are UTC (UTC_TIMESTAMP(3)), like every module-owned time, so a session time zone cannot shorten them.
  * A change written while its entity is being synced is a new row, still free, so it is picked up by a later claim:
- * completing a claim never swallows a newer change.
+ * completing a claim never swallows a newer change. Rows of one entity are collapsed into one work item per claim;
+ * two concurrent claims may still each hold rows of the same entity, which costs a second read, not a second effect
+ * (the sync is level-triggered and compares content hashes).
  */
 type FeedDb = Kysely<Pick<StateTables, 'b_b24xero_change'>>;
 type HasFeedTable = Pick<StateTables, 'b_b24xero_change'>;

@@ -48,6 +48,7 @@ export const docMsg = {
   periodLock: (day: string) => `The document date cannot be before the period lock date of ${longDay(day)}`,
   endOfYearLock: (day: string) => `The document date cannot be before the end of year lock date of ${longDay(day)}`,
   badDate: (name: string) => `${name} is not a valid date.`,
+  noLines: 'One or more line items must be specified',
 };
 
 const APPROVED: readonly DocStatus[] = ['AUTHORISED', 'PAID', 'VOIDED'];
@@ -104,10 +105,12 @@ function createDocument(books: Books, spec: DocSpec, input: Json, opts: SaveOpti
     problems.throwIfAny();
   }
   const docType = type as DocumentRec['Type'];
+  // Checked in the order live Xero reports them (pyxero's recorded response: lines, status, contact).
+  if ((array(input, 'LineItems') ?? []).length === 0) problems.add(docMsg.noLines);
   const status = (text(input, 'Status')?.toUpperCase() ?? 'DRAFT') as DocStatus;
   if (!['DRAFT', 'SUBMITTED', 'AUTHORISED'].includes(status)) problems.add(docMsg.notCreatable(spec));
   const contact = resolveDocumentContact(books, object(input, 'Contact'), problems);
-  const fields = readCommonFields(books, input, undefined, problems);
+  const fields = readCommonFields(input, problems);
   const currency = fields.CurrencyCode ?? books.settings.baseCurrency;
   checkCurrency(books, currency, problems);
   const lineAmountTypes = fields.LineAmountTypes ?? 'Exclusive';
@@ -166,7 +169,7 @@ function updateDocument(books: Books, spec: DocSpec, input: Json, existing: Docu
   const problems = new Problems();
   const current = existing.Status;
   const requested = (text(input, 'Status')?.toUpperCase() ?? current) as DocStatus;
-  const fields = readCommonFields(books, input, existing, problems);
+  const fields = readCommonFields(input, problems);
   const contactInput = object(input, 'Contact');
   let contact: ContactRec | undefined;
   if (contactInput) {
@@ -245,8 +248,11 @@ function updateDocument(books: Books, spec: DocSpec, input: Json, existing: Docu
   if (!failures.any && next.SentToContact && !existing.SentToContact && !APPROVED.includes(requested)) {
     next.SentToContact = false; // only approved documents can be marked sent; silently kept false like Xero
   }
-  // Nothing about an approved document may change inside a locked period; drafts are free (peers.md §8).
-  if (!failures.any && (APPROVED.includes(requested) || APPROVED.includes(current)) && (financial || statusChange)) {
+  // Nothing about an approved document may change inside a locked period (reference §4.2); drafts are free
+  // (peers.md §8). Marking it sent is not an edit of the books, so it stays possible.
+  const onlyMarkedSent = !financial && !statusChange &&
+    JSON.stringify({ ...next, SentToContact: existing.SentToContact, UpdatedDateUTC: '' }) === JSON.stringify({ ...existing, UpdatedDateUTC: '' });
+  if (!failures.any && (APPROVED.includes(requested) || APPROVED.includes(current)) && !onlyMarkedSent) {
     checkLockDates(books, existing.Date, failures);
     if (next.Date !== existing.Date) checkLockDates(books, next.Date, failures);
   }
@@ -297,8 +303,10 @@ interface CommonFields {
 }
 
 /** Writable header fields; read-only fields a client echoes back (totals, UpdatedDateUTC…) are ignored. */
-function readCommonFields(_books: Books, input: Json, _existing: DocumentRec | undefined, problems: Problems): CommonFields {
+function readCommonFields(input: Json, problems: Problems): CommonFields {
   const out: CommonFields = {};
+  const lines = field(input, 'LineItems');
+  if (lines !== undefined && lines !== null && !Array.isArray(lines)) problems.add('LineItems must be a list of line items.');
   const day = (name: keyof CommonFields & string) => {
     const raw = field(input, name);
     if (raw === undefined || raw === null || raw === '') return undefined;

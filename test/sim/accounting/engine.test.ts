@@ -29,7 +29,7 @@ describe('change events', () => {
     org.handle(request('PUT', '/Invoices', { Invoices: [{ Type: 'ACCREC', Contact: { Name: 'New Co' }, LineItems: [line] }] }));
     const invoiceId = events.find((e) => e.category === 'INVOICE')!.resourceId;
     expect(events.map((e) => [e.category, e.type])).toEqual([['CONTACT', 'CREATE'], ['INVOICE', 'CREATE']]);
-    expect(events[0]).toMatchObject({ tenantId: 'a6e0c9a4-5e1c-4e3b-9d0f-1c2b3a4d5e6f', eventDateUtc: '2026-03-01T09:00:00.000Z' });
+    expect(events[0]).toMatchObject({ tenantId: 'A6E0C9A4-5E1C-4E3B-9D0F-1C2B3A4D5E6F', eventDateUtc: '2026-03-01T09:00:00.000Z' });
     clock.tick();
     org.admin(`invoices/${invoiceId}/approve`, 'POST', {});
     expect(events.slice(2)).toEqual([expect.objectContaining({ category: 'INVOICE', type: 'UPDATE', resourceId: invoiceId,
@@ -121,6 +121,20 @@ describe('organisations', () => {
     const { org } = setup();
     expect(org.handle(request('GET', '/Widgets'))).toEqual({ status: 404, raw: { contentType: 'text/html; charset=utf-8',
       data: "The resource you're looking for cannot be found" } });
+  });
+
+  it('reads query parameters whatever their case', () => {
+    const { org } = setup();
+    org.handle(request('PUT', '/Invoices', { Invoices: [{ Type: 'ACCREC', Contact: { Name: 'Q' }, LineItems: [line], Reference: 'R1' }] }));
+    const res = org.handle(request('GET', '/invoices', undefined, { WHERE: 'Reference=="R1"', Page: '1', PAGESIZE: '5' }));
+    expect(res.body).toMatchObject({ pagination: { page: 1, pageSize: 5, itemCount: 1 } });
+  });
+
+  it('refuses LineItems that are not a list instead of dropping them', () => {
+    const { org } = setup();
+    const res = org.handle(request('PUT', '/Invoices', { Invoices: [{ Type: 'ACCREC', Contact: { Name: 'L' }, LineItems: line }] }));
+    expect(res.status).toBe(400);
+    expect(JSON.stringify(res.body)).toContain('LineItems must be a list of line items.');
   });
 
   it('answers a body that is not a collection with a 400 PostDataInvalidException', () => {

@@ -174,7 +174,6 @@ export function lineView(line: LineRec, unitdp: 2 | 4): Json {
   return compact({
     ...line,
     UnitAmount: line.UnitAmount === undefined ? undefined : roundTo(line.UnitAmount, unitdp),
-    AccountID: undefined,
   });
 }
 

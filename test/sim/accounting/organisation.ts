@@ -50,7 +50,7 @@ export function createOrganisation(options: OrgOptions, clock: SimClock): Organi
   if (!preset) throw new Error(`Unknown organisation country '${String(options.country)}' (use NZ, AU, UK or US)`);
   const now = clock.now().toISOString();
   const settings: OrgSettings = {
-    tenantId: (options.tenantId ?? randomUUID()).toLowerCase(),
+    tenantId: options.tenantId ?? randomUUID(),
     name: options.name ?? preset.defaultName,
     country: preset.country,
     baseCurrency: preset.baseCurrency,

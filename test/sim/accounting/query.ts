@@ -34,18 +34,18 @@ export function listQuery<R>(records: R[], req: AccountingRequest, spec: ListSpe
       items = items.filter((r) => Date.parse(updatedOf(r)) >= floor);
     }
   }
-  const where = req.query.get('where');
+  const where = param(req, 'where');
   if (where && where.trim() !== '') {
     const predicate = compileWhere(where, spec.typeName);
     items = items.filter((r) => predicate(spec.fieldsOf(r)));
   }
-  const order = req.query.get('order');
+  const order = param(req, 'order');
   if (order && order.trim() !== '') items = sortBy(items, order, spec);
   if (!spec.paged) return { items };
-  const pageText = req.query.get('page');
+  const pageText = param(req, 'page');
   if (pageText === null || pageText === '') return { items };
   const page = Math.max(1, Math.trunc(Number(pageText)) || 1);
-  const sizeText = req.query.get('pageSize');
+  const sizeText = param(req, 'pageSize');
   const requested = sizeText ? Math.trunc(Number(sizeText)) : DEFAULT_PAGE_SIZE;
   const pageSize = Number.isFinite(requested) && requested > 0 ? Math.min(requested, MAX_PAGE_SIZE) : DEFAULT_PAGE_SIZE;
   const itemCount = items.length;
@@ -98,25 +98,34 @@ function compareValues(a: unknown, b: unknown): number {
   return x < y ? -1 : x > y ? 1 : 0;
 }
 
+/** A query parameter by name, ignoring case (xero-node sends `IDs`, other clients `ids`); null when absent. */
+export function param(req: AccountingRequest, name: string): string | null {
+  const exact = req.query.get(name);
+  if (exact !== null) return exact;
+  const lower = name.toLowerCase();
+  for (const [key, value] of req.query) if (key.toLowerCase() === lower) return value;
+  return null;
+}
+
 /** Comma-separated list parameter (xero-node joins arrays unencoded: `IDs=a,b`). */
 export function listParam(req: AccountingRequest, name: string): string[] | undefined {
-  const raw = req.query.get(name);
+  const raw = param(req, name);
   if (raw === null || raw.trim() === '') return undefined;
   return raw.split(',').map((s) => s.trim()).filter((s) => s !== '');
 }
 
 export function boolParam(req: AccountingRequest, name: string): boolean | undefined {
-  const raw = req.query.get(name);
+  const raw = param(req, name);
   if (raw === null || raw === '') return undefined;
   return raw.toLowerCase() === 'true';
 }
 
 /** unitdp=4 keeps unit amounts at 4 dp on input and output; anything else means 2. */
 export function unitDp(req: AccountingRequest): 2 | 4 {
-  return req.query.get('unitdp') === '4' ? 4 : 2;
+  return param(req, 'unitdp') === '4' ? 4 : 2;
 }
 
 /** summarizeErrors defaults to true in live Xero (reference §5), whatever the OpenAPI metadata says. */
 export function summarizeErrors(req: AccountingRequest): boolean {
-  return req.query.get('summarizeErrors')?.toLowerCase() !== 'false';
+  return param(req, 'summarizeErrors')?.toLowerCase() !== 'false';
 }

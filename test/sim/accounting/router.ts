@@ -64,8 +64,8 @@ const ROUTES: Route[] = [
     credits.deleteAllocation(b, id as string, allocationId as string)),
 
   route('GET', '/BankTransactions', (b, r) => bank.listBankTransactions(b, r)),
-  route('PUT', '/BankTransactions', (b, r) => bank.writeBankTransactions(b, r, true)),
-  route('POST', '/BankTransactions', (b, r) => bank.writeBankTransactions(b, r, false)),
+  route('PUT', '/BankTransactions', (b, r) => bank.writeBankTransactions(b, r)),
+  route('POST', '/BankTransactions', (b, r) => bank.writeBankTransactions(b, r)),
   route('GET', `/BankTransactions/${ID}`, (b, r, [id]) => bank.getBankTransaction(b, r, id as string)),
 ];
 

@@ -115,7 +115,7 @@ export function getBankTransaction(books: Books, req: AccountingRequest, id: str
 }
 
 /** Create only: editing bank transactions is outside what a CRM sync needs (a POST with an id is refused). */
-export function writeBankTransactions(books: Books, req: AccountingRequest, _createOnly: boolean): AccountingResponse {
+export function writeBankTransactions(books: Books, req: AccountingRequest): AccountingResponse {
   const unitdp = unitDp(req);
   return writeBatch(books, req, {
     collection: 'BankTransactions',

@@ -10,7 +10,7 @@ import { envelope } from '../envelope.ts';
 import { INDEX, norm } from '../indexes.ts';
 import { ElementError, notFound } from '../errors.ts';
 import { array, bool, compact, GUID, has, text, type Json } from '../input.ts';
-import { boolParam, listParam, listQuery } from '../query.ts';
+import { boolParam, listParam, listQuery, param } from '../query.ts';
 import type { AddressRec, ContactPersonRec, ContactRec, PhoneRec } from '../types.ts';
 
 export const MAX_CONTACT_PERSONS = 5;
@@ -268,7 +268,7 @@ export function listContacts(books: Books, req: AccountingRequest): AccountingRe
   if (ids) records = records.filter((c) => ids.includes(c.ContactID));
   // Archived contacts are left out unless asked for, or unless asked for by id.
   if (!boolParam(req, 'includeArchived') && !ids) records = records.filter((c) => c.ContactStatus !== 'ARCHIVED');
-  const term = req.query.get('searchTerm')?.trim().toLowerCase();
+  const term = param(req, 'searchTerm')?.trim().toLowerCase();
   if (term) {
     records = records.filter((c) => [c.Name, c.FirstName, c.LastName, c.ContactNumber, c.CompanyNumber, c.EmailAddress]
       .some((v) => v?.toLowerCase().includes(term)));

@@ -8,7 +8,7 @@ import { envelope } from '../envelope.ts';
 import { notFound, singleValidationError } from '../errors.ts';
 import { compact, type Json } from '../input.ts';
 import { lineView } from '../lines.ts';
-import { boolParam, listParam, listQuery, unitDp } from '../query.ts';
+import { boolParam, listParam, listQuery, param, unitDp } from '../query.ts';
 import type { ContactRec, DocumentRec } from '../types.ts';
 import { contactRefView, withSummarize } from './contacts.ts';
 
@@ -94,7 +94,7 @@ export function listInvoices(books: Books, req: AccountingRequest): AccountingRe
   if (!boolParam(req, 'includeArchived')) {
     records = records.filter((d) => books.store.get<ContactRec>('contacts', d.ContactID)?.ContactStatus !== 'ARCHIVED');
   }
-  const term = req.query.get('searchTerm')?.trim().toLowerCase();
+  const term = param(req, 'searchTerm')?.trim().toLowerCase();
   if (term) records = records.filter((d) => d.Number.toLowerCase().includes(term) || (d.Reference ?? '').toLowerCase().includes(term));
   const { items, pagination } = listQuery(records, req, {
     typeName: 'Invoice', fieldsOf: (d) => invoiceFields(books, d), updatedOf: (d) => d.UpdatedDateUTC, paged: true,

@@ -139,10 +139,13 @@ export function paymentView(books: Books, p: PaymentRec): Json {
     [spec.idField]: doc.ID, [spec.numberField]: doc.Number, Type: doc.Type, Contact: { ContactID: doc.ContactID },
     CurrencyCode: doc.CurrencyCode, IsDiscounted: false, HasErrors: false,
   }) : { [spec.idField]: p.DocumentID };
+  // Amount is in the document's currency; BankAmount in the bank account's (the base currency here).
+  const bankAmount = doc && doc.CurrencyCode !== books.settings.baseCurrency && p.CurrencyRate > 0
+    ? round2(p.Amount / p.CurrencyRate) : p.Amount;
   return compact({
     PaymentID: p.PaymentID,
     Date: msDateOfDay(p.Date),
-    BankAmount: p.Amount,
+    BankAmount: bankAmount,
     Amount: p.Amount,
     Reference: p.Reference,
     CurrencyRate: p.CurrencyRate,

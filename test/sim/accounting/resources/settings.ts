@@ -5,7 +5,7 @@ import { msDateOfDay, msDateOfInstant } from '../dates.ts';
 import { envelope } from '../envelope.ts';
 import { notFound } from '../errors.ts';
 import { compact, type Json } from '../input.ts';
-import { boolParam, listQuery } from '../query.ts';
+import { boolParam, listQuery, param } from '../query.ts';
 import type { AccountRec, CurrencyRec, TaxRateRec, TrackingCategoryRec } from '../types.ts';
 
 export function organisationView(books: Books): Json {
@@ -69,7 +69,7 @@ export function getAccount(books: Books, id: string): AccountingResponse {
 
 export function listTaxRates(books: Books, req: AccountingRequest): AccountingResponse {
   let records = books.store.all<TaxRateRec>('taxRates');
-  const taxType = req.query.get('TaxType');
+  const taxType = param(req, 'TaxType');
   if (taxType) records = records.filter((r) => r.TaxType === taxType.toUpperCase());
   const { items } = listQuery(records, req, { typeName: 'TaxRate', paged: false, fieldsOf: (r) => ({ ...r }) });
   return { status: 200, body: envelope(books.now(), 'TaxRates', items) };

@@ -1,0 +1,177 @@
+import type { Kysely } from 'kysely';
+import type { PassResult } from '../sync/pass.ts';
+import type { StateDb, LinkRow } from '../state/tables.ts';
+import type { Invoice } from '../xero/index.ts';
+import { clip, formatMoney, textTable } from './text-table.ts';
+
+/** What the demo needs to read Xero: the gateway's getInvoices (a Pick, so the report runs on any reader). */
+export interface InvoiceReader {
+  getInvoices(q: { ids?: string[] }): Promise<{ items: Invoice[] }>;
+}
+
+const ENTITY_LABEL: Readonly<Record<string, string>> = {
+  smart_invoice: 'smart invoice', legacy_invoice: 'legacy invoice', contact: 'contact', company: 'company', product: 'product',
+};
+
+export function entityLabel(entityType: string, id: number): string {
+  return `${ENTITY_LABEL[entityType] ?? entityType} ${id}`;
+}
+
+/** One line of the run's counters, in the words of `b24xero sync --once`. */
+export function statsLine(result: PassResult): string {
+  const s = result.stats;
+  return `${s.created} created, ${s.updated} updated, ${s.unchanged} unchanged, ${s.skipped} skipped, ${s.conflicts} conflicts, ` +
+    `${s.failed} failed; contacts ${s.contactsCreated} created, items ${s.itemsPushed} pushed; ${s.apiCalls} Xero API calls`;
+}
+
+export interface LandedInvoice {
+  entity: string;
+  number: string;
+  contact: string;
+  status: string;
+  total: string;
+  currency: string;
+}
+
+/** Invoices the module's links point at, as Xero has them now (read back through the gateway, not from our state). */
+export async function landedInvoices(state: StateDb, xero: InvoiceReader): Promise<LandedInvoice[]> {
+  const links = await state.selectFrom('b_b24xero_link').selectAll()
+    .where('XERO_TYPE', '=', 'invoice').where('XERO_ID', 'is not', null)
+    .orderBy('ENTITY_TYPE', 'desc').orderBy('ENTITY_ID').execute();
+  if (links.length === 0) return [];
+  const byId = await invoicesById(xero, links.map((l) => l.XERO_ID!));
+  return links.map((link: LinkRow) => {
+    const inv = byId.get(link.XERO_ID!.toLowerCase());
+    return {
+      entity: entityLabel(link.ENTITY_TYPE, link.ENTITY_ID),
+      number: inv?.invoiceNumber ?? link.XERO_NUMBER ?? '-',
+      contact: inv?.contact?.name ?? '-',
+      status: inv ? String(inv.status ?? '') : 'not found in Xero',
+      total: formatMoney(inv?.total),
+      currency: inv ? String(inv.currencyCode ?? '') : '',
+    };
+  });
+}
+
+/** GET /Invoices?IDs=… in pages of 50 ids, keyed by lower-case InvoiceID. */
+export async function invoicesById(xero: InvoiceReader, ids: readonly string[]): Promise<Map<string, Invoice>> {
+  const out = new Map<string, Invoice>();
+  for (let i = 0; i < ids.length; i += 50) {
+    const page = await xero.getInvoices({ ids: ids.slice(i, i + 50) });
+    for (const inv of page.items) out.set(String(inv.invoiceID).toLowerCase(), inv);
+  }
+  return out;
+}
+
+export function landedTable(rows: readonly LandedInvoice[], indent: string): string[] {
+  if (rows.length === 0) return [`${indent}(nothing in Xero yet)`];
+  return textTable(rows, [
+    { header: 'Bitrix', value: (r) => r.entity },
+    { header: 'Xero invoice', value: (r) => r.number },
+    { header: 'Contact', value: (r) => r.contact },
+    { header: 'Status', value: (r) => r.status },
+    { header: 'Total', value: (r) => r.total, align: 'right' },
+    { header: 'Currency', value: (r) => r.currency },
+  ], indent);
+}
+
+export interface NotSynced {
+  entityType: string;
+  id: number;
+  entity: string;
+  outcome: string;
+  why: string;
+}
+
+/**
+ * Records this pass did not put in Xero: the open per-record errors (b_b24xero_record_error, what the dashboard
+ * lists) and the invoices the pass skipped on purpose (its plan), errors first, each with its Bitrix number.
+ */
+export async function notSynced(state: StateDb, result: PassResult): Promise<NotSynced[]> {
+  const errors = await state.selectFrom('b_b24xero_record_error').selectAll()
+    .where('RESOLVED_AT', 'is', null).where('SEVERITY', '=', 'error')
+    .orderBy('ENTITY_TYPE', 'desc').orderBy('ENTITY_ID').execute();
+  const skips = result.plan.filter((e) => e.action === 'skip');
+  const numbers = await invoiceNumbers(state, [
+    ...errors.map((e) => ({ entityType: e.ENTITY_TYPE as string, id: e.ENTITY_ID })),
+    ...skips.map((e) => ({ entityType: e.entity, id: e.id })),
+  ]);
+  const name = (entityType: string, id: number) => {
+    const number = numbers.get(`${entityType}:${id}`);
+    return number ? `${entityLabel(entityType, id)} (${number})` : entityLabel(entityType, id);
+  };
+  const rows: NotSynced[] = errors.map((e) => ({
+    entityType: e.ENTITY_TYPE, id: e.ENTITY_ID, entity: name(e.ENTITY_TYPE, e.ENTITY_ID),
+    outcome: `${e.OPERATION === 'conflict' ? 'conflict' : 'error'}, ${e.CLASS === 'needs_person' ? 'needs a person' : e.CLASS === 'retry' ? 'retried later' : 'not retried'}`,
+    why: `${e.CODE}: ${e.MESSAGE}`,
+  }));
+  for (const entry of skips) rows.push({ entityType: entry.entity, id: entry.id, entity: name(entry.entity, entry.id), outcome: 'skipped', why: entry.reason ?? '' });
+  return rows;
+}
+
+/** ACCOUNT_NUMBER of smart and legacy invoices (what a Bitrix user calls them), keyed 'entity_type:id'. */
+async function invoiceNumbers(state: StateDb, refs: ReadonlyArray<{ entityType: string; id: number }>): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  const db = state as unknown as Kysely<any>;
+  for (const [entityType, table] of [['smart_invoice', 'b_crm_dynamic_items_31'], ['legacy_invoice', 'b_crm_invoice']] as const) {
+    const ids = refs.filter((r) => r.entityType === entityType).map((r) => r.id);
+    if (ids.length === 0) continue;
+    const rows = await db.selectFrom(table).select(['ID', 'ACCOUNT_NUMBER']).where('ID', 'in', ids).execute();
+    for (const row of rows) if (row.ACCOUNT_NUMBER) out.set(`${entityType}:${row.ID}`, String(row.ACCOUNT_NUMBER));
+  }
+  return out;
+}
+
+/** The reason is the last column and never clipped: it says what to fix, and a terminal wraps long lines anyway. */
+export function notSyncedTable(rows: readonly NotSynced[], indent: string): string[] {
+  if (rows.length === 0) return [`${indent}(none)`];
+  return textTable(rows, [
+    { header: 'Bitrix', value: (r) => r.entity },
+    { header: 'Outcome', value: (r) => r.outcome },
+    { header: 'Why', value: (r) => r.why },
+  ], indent);
+}
+
+export interface PendingInbox {
+  id: number;
+  entity: string;
+  action: string;
+  payload: string;
+}
+
+/** Inbox rows waiting for the Bitrix module's applier agent (the daemon never writes b_crm_* itself). */
+export async function pendingInbox(state: StateDb): Promise<PendingInbox[]> {
+  const rows = await state.selectFrom('b_b24xero_inbox').selectAll().where('STATE', '=', 'pending').orderBy('ID').execute();
+  return rows.map((r) => ({
+    id: r.ID,
+    entity: r.ENTITY_ID === null ? ENTITY_LABEL[r.ENTITY_TYPE] ?? r.ENTITY_TYPE : entityLabel(r.ENTITY_TYPE, r.ENTITY_ID),
+    action: r.ACTION,
+    payload: summarisePayload(r.PAYLOAD),
+  }));
+}
+
+/** set_fields payloads as 'FIELD=value, …' (long values such as URLs clipped); anything else as compact JSON. */
+export function summarisePayload(json: string): string {
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch {
+    return clip(json, 80);
+  }
+  const fields = (value as { fields?: unknown } | null)?.fields;
+  if (fields && typeof fields === 'object' && !Array.isArray(fields)) {
+    // 40 keeps a Xero GUID whole and cuts URLs after the host and first path segment.
+    return Object.entries(fields as Record<string, unknown>).map(([k, v]) => `${k}=${clip(String(v), 40)}`).join(', ');
+  }
+  return clip(JSON.stringify(value), 80);
+}
+
+export function inboxTable(rows: readonly PendingInbox[], indent: string): string[] {
+  if (rows.length === 0) return [`${indent}(empty)`];
+  return textTable(rows, [
+    { header: 'Inbox', value: (r) => `#${r.id}`, align: 'right' },
+    { header: 'Bitrix', value: (r) => r.entity },
+    { header: 'Action', value: (r) => r.action },
+    { header: 'Payload', value: (r) => r.payload },
+  ], indent);
+}

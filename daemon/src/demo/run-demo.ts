@@ -1,0 +1,219 @@
+import type { Writable } from 'node:stream';
+import type { Kysely } from 'kysely';
+import type { Env } from '../config/config.ts';
+import { redactUrl } from '../config/redact.ts';
+import { closeLogger } from '../runtime/logger.ts';
+import { migrate } from '../state/migrator.ts';
+import type { StateDb } from '../state/tables.ts';
+import { runSyncPass, type PassResult } from '../sync/pass.ts';
+import { editSmartInvoiceRows } from './bitrix-user.ts';
+import type { DemoArgs } from './demo-args.ts';
+import { recreateDemoDatabase } from './demo-database.ts';
+import { buildDemoPortal, type DemoInvoiceRef, type DemoPortal } from './demo-portal.ts';
+import {
+  entityLabel, inboxTable, invoicesById, landedInvoices, landedTable, notSynced, notSyncedTable, pendingInbox, statsLine,
+} from './demo-report.ts';
+import { startDemoXero, type DemoXero } from './demo-xero.ts';
+import { formatMoney } from './text-table.ts';
+
+export interface DemoIo {
+  stdout: Writable;
+  /** The daemon's JSON log lines (LOG_LEVEL, default error). */
+  stderr: Writable;
+  env: Env;
+  /** Resolves when the user wants a --keep demo to end (the CLI wires Ctrl-C / SIGTERM to it). */
+  untilStopped: () => Promise<void>;
+}
+
+const I = '   ';
+
+/**
+ * The product end to end on the embedded demo: a fresh demo database holding a small Bitrix portal, the module's
+ * tables, the Xero simulator in this process, and three sync passes through the real gateway that show creates and
+ * per-record failures, an update of a Xero draft, and a conflict once Xero has approved an invoice. Resolves to the
+ * exit code: 0 when the story went as told, 1 when an outcome it announces did not happen (each one is printed).
+ */
+export async function runDemo(args: DemoArgs, io: DemoIo): Promise<number> {
+  const out = (text = '') => io.stdout.write(`${text}\n`);
+  out('b24xero demo: Bitrix24 → Xero end to end, on a local MariaDB and the Xero simulator (no Xero account, no network)');
+  out();
+
+  const db = await recreateDemoDatabase(args.dbUrl);
+  let dbOpen = true;
+  const closeDb = async () => {
+    if (dbOpen) await db.destroy();
+    dbOpen = false;
+  };
+  let xero: DemoXero | null = null;
+  try {
+    out('1. Setting up');
+    const portal = await buildDemoPortal(db);
+    out(`${I}database   ${args.database} at ${serverOf(args.dbUrl)} (re-created)`);
+    out(`${I}Bitrix     ${portal.companies} companies with ${portal.contacts - portal.personPayers} contacts, ${portal.personPayers} people buying for themselves, ` +
+      `${portal.smartInvoiceIds.length} smart invoices, ${portal.legacyInvoiceIds.length} legacy invoices`);
+    const migrated = await migrate(db);
+    out(`${I}schema     b24xero migrate: ${migrated.applied.map((f) => f.name).join(', ') || 'already current'}`);
+    xero = await startDemoXero({ dbUrl: args.dbUrl, port: args.port, env: io.env, db, logStream: io.stderr });
+    out(`${I}Xero       simulator at ${xero.sim.url}, organisation "Demo Company (NZ)", Custom Connection (client_credentials)`);
+    out();
+    const story = new Story(db, portal, xero, out);
+    await story.firstPass();
+    await story.editDraftInBitrix();
+    await story.editApprovedInvoice();
+    await story.inbox();
+    story.whereNext(args);
+    if (args.keep) {
+      // Nothing reads the database while the simulator waits; `b24xero status` opens its own connection.
+      await closeDb();
+      out();
+      out(`The simulator keeps running at ${xero.sim.url} (Accounting API ${xero.sim.url}/api.xro/2.0, admin API ${xero.sim.url}/_sim,`);
+      out(`client id '${xero.sim.clientId}'). Press Ctrl-C to stop it.`);
+      await io.untilStopped();
+    }
+    if (story.surprises.length > 0) {
+      out();
+      out('The demo did not go as told:');
+      for (const s of story.surprises) out(`${I}- ${s}`);
+      return 1;
+    }
+    return 0;
+  } finally {
+    await xero?.sim.close();
+    await closeDb();
+    if (xero) await closeLogger(xero.log);
+  }
+}
+
+/** host:port of a database URL, for the "where to look" lines (never the password). */
+function serverOf(dbUrl: string): string {
+  const u = new URL(dbUrl);
+  return `${u.hostname}:${u.port || '3306'}`;
+}
+
+/** The demo's steps; each prints its outcome and notes any outcome that did not match what it announced. */
+class Story {
+  readonly surprises: string[] = [];
+  readonly #state: StateDb;
+  #passes = 0;
+
+  constructor(
+    readonly db: Kysely<any>,
+    readonly portal: DemoPortal,
+    readonly xero: DemoXero,
+    readonly out: (text?: string) => void,
+  ) {
+    this.#state = db as StateDb;
+  }
+
+  async #pass(): Promise<PassResult> {
+    this.#passes++;
+    const { gateway, config, log } = this.xero;
+    return runSyncPass(
+      { db: this.db, gateway, connect: () => gateway.connect(), log },
+      { instance: config.instance, timeZone: config.bitrixTimezone },
+    );
+  }
+
+  #expect(ok: boolean, what: string): void {
+    if (!ok) this.surprises.push(what);
+  }
+
+  async firstPass(): Promise<void> {
+    const result = await this.#pass();
+    this.out(`2. First sync pass (run #${result.runId}): ${statsLine(result)}`);
+    this.out();
+    this.out(`${I}What landed in Xero:`);
+    const landed = await landedInvoices(this.#state, this.xero.gateway);
+    for (const line of landedTable(landed, I)) this.out(line);
+    this.out();
+    this.out(`${I}What did not, and why (b_b24xero_record_error, and the invoices the pass skipped):`);
+    const missing = await notSynced(this.#state, result);
+    for (const line of notSyncedTable(missing, I)) this.out(line);
+    this.out();
+    const { unsubscribedCurrency, unticked } = this.portal.roles;
+    this.#expect(result.stats.created > 0 && landed.length === result.stats.created, `the first pass created ${result.stats.created} invoices but ${landed.length} are linked`);
+    this.#expect(missing.some((m) => is(m, unsubscribedCurrency) && m.why.startsWith('currency_not_enabled')), `${label(unsubscribedCurrency)} (JPY) has no currency error`);
+    this.#expect(missing.some((m) => is(m, unticked) && m.outcome === 'skipped'), `${label(unticked)} ("Sync with Xero" off) was not skipped`);
+  }
+
+  async editDraftInBitrix(): Promise<void> {
+    const ref = this.portal.roles.editInBitrix;
+    const before = await this.#xeroInvoice(ref);
+    const rows = ref.rows.map((r, i) => (i === 0 ? { ...r, quantity: (r.quantity ?? 1) + 2 } : r));
+    const bitrixTotal = await editSmartInvoiceRows(this.db, this.portal.info, ref, rows);
+    this.out(`3. A manager edits ${ref.accountNumber} in Bitrix (${ref.rows[0]!.name} × ${ref.rows[0]!.quantity} → × ${rows[0]!.quantity}; ` +
+      `UPDATED_TIME bumped, change-feed row written): Bitrix total now ${formatMoney(bitrixTotal)}`);
+    const result = await this.#pass();
+    const after = await this.#xeroInvoice(ref);
+    this.out(`${I}Second pass (run #${result.runId}): ${statsLine(result)}`);
+    this.out(`${I}Xero ${after?.invoiceNumber ?? ref.accountNumber} is ${after?.status ?? 'missing'}: total ${formatMoney(before?.total)} → ${formatMoney(after?.total)} ${after?.currencyCode ?? ''}` +
+      ` (updated in place, still a draft Bitrix owns)`);
+    this.out();
+    this.#expect(result.stats.updated === 1, `the second pass updated ${result.stats.updated} invoices, expected 1`);
+    this.#expect(after !== undefined && Number(after.total) === Number(bitrixTotal), `Xero's total of ${ref.accountNumber} is ${String(after?.total)}, Bitrix says ${bitrixTotal}`);
+  }
+
+  async editApprovedInvoice(): Promise<void> {
+    const ref = this.portal.roles.approveInXero;
+    const xeroId = await this.#xeroId(ref);
+    const { sim } = this.xero;
+    const approved = sim.tenantAdmin(sim.defaultTenantId, `invoices/${xeroId}/approve`, 'POST', {});
+    if (approved.status !== 200) throw new Error(`the simulator refused to approve ${ref.accountNumber}: ${JSON.stringify(approved.body)}`);
+    const before = await this.#xeroInvoice(ref);
+    this.out(`4. An accountant approves ${before?.invoiceNumber ?? ref.accountNumber} in Xero (now ${before?.status}, total ${formatMoney(before?.total)} ${before?.currencyCode ?? ''}); ` +
+      'Xero is its master from here on');
+    const rows = ref.rows.map((r, i) => (i === 0 ? { ...r, quantity: (r.quantity ?? 1) + 2 } : r));
+    const bitrixTotal = await editSmartInvoiceRows(this.db, this.portal.info, ref, rows);
+    this.out(`${I}Then a manager edits it in Bitrix (${ref.rows[0]!.name} × ${ref.rows[0]!.quantity} → × ${rows[0]!.quantity}): Bitrix total now ${formatMoney(bitrixTotal)}`);
+    const writesBefore = sim.counters().writes;
+    const result = await this.#pass();
+    const writes = sim.counters().writes - writesBefore;
+    const after = await this.#xeroInvoice(ref);
+    const conflict = await this.#state.selectFrom('b_b24xero_record_error').selectAll()
+      .where('ENTITY_TYPE', '=', ref.entityType).where('ENTITY_ID', '=', ref.id).where('OPERATION', '=', 'conflict')
+      .where('RESOLVED_AT', 'is', null).executeTakeFirst();
+    this.out(`${I}Third pass (run #${result.runId}): ${statsLine(result)}`);
+    this.out(`${I}Conflict recorded for ${label(ref)}: ${conflict ? `${conflict.CODE}: ${conflict.MESSAGE}` : '(none)'}`);
+    this.out(`${I}Xero left untouched: ${after?.invoiceNumber ?? ref.accountNumber} is ${after?.status}, total ${formatMoney(after?.total)} ${after?.currencyCode ?? ''}; ` +
+      `${writes} Xero writes in this pass`);
+    this.out();
+    this.#expect(result.stats.conflicts === 1 && conflict !== undefined, `the third pass recorded ${result.stats.conflicts} conflicts, expected 1`);
+    this.#expect(writes === 0 && Number(after?.total) === Number(before?.total), `Xero changed during the third pass (${writes} writes)`);
+  }
+
+  async inbox(): Promise<void> {
+    const rows = await pendingInbox(this.#state);
+    this.out(`5. Waiting in b_b24xero_inbox for the Bitrix module's applier (the daemon never writes b_crm_* itself): ${rows.length} rows`);
+    for (const line of inboxTable(rows, I)) this.out(line);
+    this.out();
+  }
+
+  whereNext(args: DemoArgs): void {
+    const url = redactUrl(args.dbUrl);
+    this.out('Where to look next');
+    this.out(`${I}database   ${args.database}: b_crm_* is the demo portal, b_b24xero_* the module's tables (links, runs, errors, inbox)`);
+    this.out(`${I}status     BITRIX_DB_URL=${url} B24X_INSTANCE=${this.xero.config.instance} npx b24xero status`);
+    this.out(`${I}errors     SELECT ENTITY_TYPE, ENTITY_ID, CODE, MESSAGE FROM b_b24xero_record_error WHERE RESOLVED_AT IS NULL;`);
+    this.out(`${I}again      npm run demo (re-creates the database)${args.keep ? '' : '; add -- --keep to leave the simulator running'}`);
+  }
+
+  async #xeroId(ref: DemoInvoiceRef): Promise<string> {
+    const link = await this.#state.selectFrom('b_b24xero_link').select(['XERO_ID'])
+      .where('ENTITY_TYPE', '=', ref.entityType).where('ENTITY_ID', '=', ref.id).where('XERO_TYPE', '=', 'invoice').executeTakeFirst();
+    if (!link?.XERO_ID) throw new Error(`${label(ref)} (${ref.accountNumber}) did not reach Xero in the first pass`);
+    return link.XERO_ID;
+  }
+
+  async #xeroInvoice(ref: DemoInvoiceRef) {
+    const id = await this.#xeroId(ref);
+    return (await invoicesById(this.xero.gateway, [id])).get(id.toLowerCase());
+  }
+}
+
+function is(record: { entityType: string; id: number }, ref: DemoInvoiceRef): boolean {
+  return record.entityType === ref.entityType && record.id === ref.id;
+}
+
+function label(ref: DemoInvoiceRef): string {
+  return entityLabel(ref.entityType, ref.id);
+}

@@ -1,0 +1,208 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildCompany } from '../fixture/builders/company.ts';
+import { buildContact } from '../fixture/builders/contact.ts';
+import {
+  apiWrites, createPushWorld, errorsOf, inboxOf, lastSeq, linkOf, xeroContacts, xeroInvoiceByReferenceKey, type PushWorld,
+} from './support/push-harness.ts';
+import { KINDS, type InvoiceKindAdapter } from './support/invoice-kinds.ts';
+
+let world: PushWorld;
+let n = 0;
+/** A surname no other test uses, so Xero's name-uniqueness never couples two tests. */
+const unique = (base: string) => `${base}${String.fromCharCode(65 + (n % 26))}${++n}`;
+
+beforeAll(async () => {
+  world = await createPushWorld('push_invoices');
+});
+afterAll(async () => {
+  await world?.close();
+});
+
+async function person(first = 'Aroha', last = unique('Ngata')) {
+  const c = await buildContact(world.db, { name: first, lastName: last, emails: [`${first}.${last}@example.test`.toLowerCase()] });
+  return { id: c.contactId, name: `${first} ${last}` };
+}
+
+describe.each(KINDS)('$kind invoices', (k: InvoiceKindAdapter) => {
+  it('pushes a new invoice as a DRAFT with the right contact, lines, taxes, accounts and currency, and queues the Bitrix bindings', async () => {
+    const payer = await person();
+    const id = await k.create(world, {
+      contactId: payer.id, currency: 'NZD',
+      lines: [{ name: 'Consulting hour', price: 150, quantity: 2 }, { name: 'Website hosting', price: 49.9 }],
+    });
+    await world.pass();
+
+    const [invoice, ...others] = await xeroInvoiceByReferenceKey(world, k.key(id));
+    expect(others).toHaveLength(0);
+    expect(String(invoice!.status)).toBe('DRAFT');
+    expect(String(invoice!.currencyCode)).toBe('NZD');
+    expect(String(invoice!.lineAmountTypes)).toBe('Exclusive');
+    expect(invoice!.contact?.name).toBe(payer.name);
+    expect(invoice!.lineItems?.map((l) => [l.description, l.quantity, l.unitAmount, l.taxType, l.accountCode])).toEqual([
+      ['Consulting hour', 2, 150, 'OUTPUT2', '200'],
+      ['Website hosting', 1, 49.9, 'OUTPUT2', '200'],
+    ]);
+    expect(invoice!.total).toBe(402.39);
+
+    const link = await linkOf(world, k.entityType, id);
+    expect(link).toMatchObject({ STATE: 'synced', XERO_ID: invoice!.invoiceID!.toLowerCase(), XERO_STATUS: 'DRAFT' });
+    const [row] = await inboxOf(world, k.entityType, id);
+    expect(JSON.parse(row.PAYLOAD)).toEqual({
+      fields: {
+        XML_ID: invoice!.invoiceID!.toLowerCase(),
+        UF_CRM_XERO_STATUS: 'DRAFT',
+        UF_CRM_XERO_URL: `https://go.xero.com/AccountsReceivable/View.aspx?InvoiceID=${invoice!.invoiceID!.toLowerCase()}`,
+      },
+    });
+    const [contactRow] = await inboxOf(world, 'contact', payer.id);
+    expect(JSON.parse(contactRow.PAYLOAD)).toEqual({ fields: { UF_CRM_XERO_ID: invoice!.contact!.contactID!.toLowerCase() } });
+  });
+
+  it('makes no write call on a second pass when nothing changed in Bitrix', async () => {
+    const payer = await person();
+    await k.create(world, { contactId: payer.id, lines: [{ name: 'Support retainer', price: 800 }] });
+    await world.pass();
+    const since = lastSeq(world);
+    const second = await world.pass();
+    expect(apiWrites(world, undefined, since)).toEqual([]);
+    expect(second.stats.created + second.stats.updated).toBe(0);
+  });
+
+  it('updates the Xero draft when the invoice is edited in Bitrix', async () => {
+    const payer = await person();
+    const id = await k.create(world, { contactId: payer.id, lines: [{ name: 'Logo design', price: 1200 }] });
+    await world.pass();
+    await k.edit(world, id, { lineName: 'Logo design, two rounds', dueDate: '2030-01-31' });
+    const result = await world.pass();
+
+    const [invoice, ...others] = await xeroInvoiceByReferenceKey(world, k.key(id));
+    expect(others).toHaveLength(0);
+    expect(invoice!.lineItems?.[0]?.description).toBe('Logo design, two rounds');
+    expect(String(invoice!.dueDate).slice(0, 10)).toBe('2030-01-31');
+    expect(String(invoice!.status)).toBe('DRAFT');
+    expect(result.stats.updated).toBeGreaterThanOrEqual(1);
+  });
+
+  it('records a conflict and leaves Xero untouched when Xero approved the invoice before the Bitrix edit', async () => {
+    const payer = await person();
+    const id = await k.create(world, { contactId: payer.id, lines: [{ name: 'Training day', price: 1950 }] });
+    await world.pass();
+    const [before] = await xeroInvoiceByReferenceKey(world, k.key(id));
+    world.sim.tenantAdmin(world.tenantId, `invoices/${before!.invoiceID}/approve`, 'POST', {});
+    await k.edit(world, id, { lineName: 'Training day (changed after approval)', dueDate: '2030-02-28' });
+    const since = lastSeq(world);
+    await world.pass();
+
+    const [after] = await xeroInvoiceByReferenceKey(world, k.key(id));
+    expect(String(after!.status)).toBe('AUTHORISED');
+    expect(after!.lineItems?.[0]?.description).toBe('Training day');
+    expect(apiWrites(world, '/Invoices', since)).toEqual([]);
+    expect(await linkOf(world, k.entityType, id)).toMatchObject({ STATE: 'conflict', XERO_STATUS: 'AUTHORISED' });
+    const conflict = (await errorsOf(world, k.entityType, id)).find((e) => e.OPERATION === 'conflict');
+    expect(conflict).toMatchObject({ CLASS: 'never', CODE: 'approved_in_xero' });
+  });
+
+  it('bills a person payer to a Xero contact named "First Last" whose primary person is that same person', async () => {
+    const payer = await person('Wiremu', unique('Parata'));
+    const id = await k.create(world, { contactId: payer.id, lines: [{ name: 'Domain renewal', price: 35.5 }] });
+    await world.pass();
+    const [invoice] = await xeroInvoiceByReferenceKey(world, k.key(id));
+    const [contact] = await xeroContacts(world, `ContactID==Guid("${invoice!.contact!.contactID}")`);
+    expect(contact).toMatchObject({ name: payer.name, firstName: 'Wiremu', lastName: payer.name.split(' ')[1], contactNumber: `B24-C-${payer.id}` });
+    expect(contact!.contactPersons ?? []).toEqual([]);
+  });
+
+  it('bills a company payer to the company contact, its primary Bitrix contact as primary person and the others as ContactPersons', async () => {
+    const primary = await person('Sophie', unique('Cooper'));
+    const second = await person('Liam', unique('Taylor'));
+    const company = await buildCompany(world.db, { title: unique('Harbour Analytics '), contacts: [primary.id, second.id] });
+    const id = await k.create(world, { companyId: company.companyId, contactId: primary.id, lines: [{ name: 'SSL certificate', price: 89.99 }] });
+    await world.pass();
+    const [invoice] = await xeroInvoiceByReferenceKey(world, k.key(id));
+    const [contact] = await xeroContacts(world, `ContactID==Guid("${invoice!.contact!.contactID}")`);
+    expect(contact!.contactNumber).toBe(`B24-CO-${company.companyId}`);
+    expect(contact!.name).toMatch(/^Harbour Analytics /);
+    expect([contact!.firstName, contact!.lastName]).toEqual(['Sophie', primary.name.split(' ')[1]]);
+    expect(contact!.contactPersons?.map((p) => [p.firstName, p.lastName])).toEqual([['Liam', second.name.split(' ')[1]]]);
+    const [companyRow] = await inboxOf(world, 'company', company.companyId);
+    expect(JSON.parse(companyRow.PAYLOAD).fields.UF_CRM_XERO_ID).toBe(contact!.contactID!.toLowerCase());
+  });
+
+  it('never merges a same-named stranger: records a needs_person error naming both and skips the invoice', async () => {
+    const last = unique('Walker');
+    const stranger = world.sim.tenantAdmin(world.tenantId, 'contacts', 'POST', { Name: `Mere ${last}`, ContactNumber: 'ACME-77' });
+    const strangerId = String((stranger.body as { ContactID?: string; Contacts?: Array<{ ContactID: string }> }).ContactID ?? (stranger.body as any).Contacts?.[0]?.ContactID);
+    const payer = await person('Mere', last);
+    const id = await k.create(world, { contactId: payer.id, lines: [{ name: 'Consulting hour', price: 150 }] });
+    await world.pass();
+
+    expect(await xeroInvoiceByReferenceKey(world, k.key(id))).toEqual([]);
+    expect(await xeroContacts(world, `Name=="Mere ${last}"`)).toHaveLength(1);
+    const [partyError] = await errorsOf(world, 'contact', payer.id);
+    expect(partyError).toMatchObject({ CLASS: 'needs_person', CODE: 'contact_name_taken' });
+    expect(partyError.MESSAGE).toContain(`Bitrix contact ${payer.id}`);
+    expect(partyError.MESSAGE.toLowerCase()).toContain(strangerId.toLowerCase());
+    const [invoiceError] = await errorsOf(world, k.entityType, id);
+    expect(invoiceError).toMatchObject({ CLASS: 'needs_person', CODE: 'contact_name_taken' });
+  });
+
+  it('stores a needs_person error for an invoice in a currency the organisation is not subscribed to, and pushes nothing for it', async () => {
+    const payer = await person();
+    const id = await k.create(world, { contactId: payer.id, currency: 'JPY', lines: [{ name: 'Consulting hour', price: 15000 }] });
+    const ok = await k.create(world, { contactId: payer.id, currency: 'AUD', lines: [{ name: 'Consulting hour', price: 150 }] });
+    await world.pass();
+    expect(await xeroInvoiceByReferenceKey(world, k.key(id))).toEqual([]);
+    expect((await xeroInvoiceByReferenceKey(world, k.key(ok))).map((i) => String(i.currencyCode))).toEqual(['AUD']);
+    const [error] = await errorsOf(world, k.entityType, id);
+    expect(error).toMatchObject({ CLASS: 'needs_person', CODE: 'currency_not_enabled', OPERATION: 'push' });
+    expect(error.MESSAGE).toContain('JPY');
+  });
+
+  it('warns about rounding only when Xero’s total truly differs from Bitrix’s by more than a cent', async () => {
+    const payer = await person();
+    const off = await k.create(world, { contactId: payer.id, lines: [{ name: 'Consulting hour', price: 100 }] });
+    const cent = await k.create(world, { contactId: payer.id, lines: [{ name: 'Consulting hour', price: 100 }] });
+    await k.setTotal(world, off, 120); // Xero will compute 115.00
+    await k.setTotal(world, cent, 115.01);
+    await world.pass();
+    const warning = (await errorsOf(world, k.entityType, off)).find((e) => e.OPERATION === 'rounding');
+    expect(warning).toMatchObject({ SEVERITY: 'warning' });
+    expect(JSON.parse(warning.DETAILS)).toMatchObject({ xeroTotal: 115, bitrixTotal: 120 });
+    expect((await errorsOf(world, k.entityType, cent)).filter((e) => e.OPERATION === 'rounding')).toEqual([]);
+    expect(await xeroInvoiceByReferenceKey(world, k.key(off))).toHaveLength(1);
+  });
+  it('lets one bad invoice among 50 fail alone while the other 49 land, in one PUT', async () => {
+    const payer = await person();
+    // A number already taken in Xero: the planner cannot know, Xero rejects that one element.
+    world.sim.tenantAdmin(world.tenantId, 'invoices', 'POST', {
+      Type: 'ACCREC', Contact: { Name: unique('Somebody Else') }, InvoiceNumber: `TAKEN-${k.kind}`,
+      LineItems: [{ Description: 'x', Quantity: 1, UnitAmount: 1, AccountCode: '200' }],
+    });
+    const ids: number[] = [];
+    for (let i = 0; i < 50; i++) {
+      ids.push(await k.create(world, { contactId: payer.id, ...(i === 17 && { accountNumber: `TAKEN-${k.kind}` }), lines: [{ name: `Line ${i}`, price: 10 + i }] }));
+    }
+    const since = lastSeq(world);
+    await world.pass();
+    expect(apiWrites(world, '/Invoices', since).filter((w) => w.method === 'PUT')).toHaveLength(1);
+    for (const [i, id] of ids.entries()) {
+      const found = await linkOf(world, k.entityType, id);
+      if (i === 17) expect(found).toBeUndefined();
+      else expect(found?.STATE).toBe('synced');
+    }
+    const [error] = await errorsOf(world, k.entityType, ids[17]!);
+    expect(error).toMatchObject({ CLASS: 'needs_person', CODE: 'duplicate_invoice_number' });
+  });
+
+  it('sends 120 new invoices in 3 batches with no 429 from Xero at 60 calls a minute', async () => {
+    const payers = [await person(), await person(), await person()];
+    for (let i = 0; i < 120; i++) {
+      await k.create(world, { contactId: payers[i % 3]!.id, lines: [{ name: `Batch line ${i}`, price: 5 + i }] });
+    }
+    const since = lastSeq(world);
+    await world.pass();
+    const puts = apiWrites(world, '/Invoices', since).filter((w) => w.method === 'PUT');
+    expect(puts.map((p) => ((p.body as { Invoices?: unknown[] }).Invoices ?? []).length)).toEqual([50, 50, 20]);
+    expect(world.sim.counters().rateLimited).toBe(0);
+  });
+});
