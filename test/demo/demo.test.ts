@@ -4,8 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect } from '../../daemon/src/db/connect.ts';
-import { dropDemoDatabase } from '../../daemon/src/demo/demo-database.ts';
-import { createTestDb, TEST_SERVER_URL, type TestDb } from '../helpers/test-db.ts';
+import { createServer } from 'node:net';
+import { adminQuery, createTestDb, TEST_SERVER_URL, type TestDb } from '../helpers/test-db.ts';
 
 const BIN = fileURLToPath(new URL('../../daemon/bin/b24xero.js', import.meta.url));
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
@@ -28,6 +28,19 @@ function demoDbUrl(): { url: string; name: string } {
   return { url: u.toString(), name };
 }
 
+async function dropDemoDatabase(name: string): Promise<void> {
+  await adminQuery(`DROP DATABASE IF EXISTS \`${name}\``);
+}
+
+/** A port nothing listens on: bound by the OS, then released. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
 /** The line of `stdout` that contains `text` (so a failure shows what the demo printed instead). */
 function lineWith(stdout: string, text: string): string {
   return stdout.split('\n').find((l) => l.includes(text)) ?? `(no line with ${JSON.stringify(text)} in:\n${stdout})`;
@@ -40,7 +53,7 @@ describe('b24xero demo (child process)', () => {
     run = await b24xero(['demo', '--db', demo.url]);
   });
   afterAll(async () => {
-    await dropDemoDatabase(demo.url);
+    await dropDemoDatabase(demo.name);
   });
 
   it('exits 0 with nothing on stderr at the default log level', () => {
@@ -49,10 +62,15 @@ describe('b24xero demo (child process)', () => {
   });
 
   it('prints the invoices the first pass created in Xero, with number, contact, status, total and currency', () => {
-    expect(lineWith(run.stdout, 'First sync pass')).toMatch(/First sync pass \(run #1\): 9 created, .* 1 failed; contacts 5 created, items 4 pushed; \d+ Xero API calls/);
+    expect(lineWith(run.stdout, 'First sync pass')).toMatch(/First sync pass \(run #1\): 9 created, .* 1 failed; contacts 5 created, items \d+ pushed; \d+ Xero API calls/);
     expect(lineWith(run.stdout, 'smart invoice 1 ')).toMatch(/smart invoice 1\s+INV-1001\s+Kauri Timber Ltd\s+DRAFT\s+1,725\.00\s+NZD/);
     expect(lineWith(run.stdout, 'INV-1003 ')).toMatch(/Harbour Analytics Pty Ltd\s+DRAFT\s+3,920\.00\s+AUD/);
     expect(lineWith(run.stdout, 'legacy invoice 2 ')).toMatch(/INV-2\s+Mere Kereama\s+DRAFT\s+325\.00\s+NZD/);
+  });
+
+  it('shows a company as one Xero contact with its primary person and its other people, and a person as themselves', () => {
+    expect(lineWith(run.stdout, 'company 2 ')).toMatch(/Kauri Timber Ltd\s+Aroha Ngata <aroha\.ngata@kauritimber\.example>\s+Wiremu Parata/);
+    expect(lineWith(run.stdout, 'contact 7 ')).toMatch(/Mere Kereama\s+Mere Kereama <mere\.kereama@mail\.example>\s+-/);
   });
 
   it('shows the JPY invoice failing on its own with the reason, and the unticked one skipped', () => {
@@ -119,12 +137,18 @@ describe('b24xero demo safety', () => {
     const rows = await sql<{ ID: number }>`SELECT ID FROM precious`.execute(t.db);
     expect(rows.rows).toEqual([{ ID: 1 }]);
   });
+
+  it('says what it needs when no database server answers', async () => {
+    const run = await b24xero(['demo', '--db', `mysql://root@127.0.0.1:${await closedPort()}/b24xero_demo`]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/cannot connect to 127\.0\.0\.1:\d+ as 'root'.*needs a MariaDB or MySQL server.*\[ECONNREFUSED\]/);
+  });
 });
 
 describe('b24xero demo --keep', () => {
   const demo = demoDbUrl();
   afterAll(async () => {
-    await dropDemoDatabase(demo.url);
+    await dropDemoDatabase(demo.name);
   });
 
   it('keeps the simulator serving until SIGINT, then stops it and exits 0', async () => {

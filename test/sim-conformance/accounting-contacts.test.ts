@@ -204,6 +204,20 @@ describe('querying contacts', () => {
     expect(reread.body.contacts![0]!.isCustomer).toBe(true);
   });
 
+  it('shows outstanding and overdue balances when one contact is read', async () => {
+    const contact = await createContact(xero, tenantId);
+    await xero.accountingApi.createInvoices(tenantId, { invoices: [
+      salesInvoice(contact.contactID!, [{ description: 'old', quantity: 1, unitAmount: 100, accountCode: '200', taxType: 'OUTPUT2' }],
+        { status: Invoice.StatusEnum.AUTHORISED, date: '2020-01-01', dueDate: '2020-01-31' }),
+      salesInvoice(contact.contactID!, [{ description: 'new', quantity: 1, unitAmount: 10, accountCode: '200', taxType: 'OUTPUT2' }],
+        { status: Invoice.StatusEnum.AUTHORISED, date: '2099-01-01', dueDate: '2099-01-31' }),
+    ] });
+    const res = await xero.accountingApi.getContact(tenantId, contact.contactID!);
+    expect(res.body.contacts![0]!.balances).toEqual({
+      accountsReceivable: { outstanding: 126.5, overdue: 115 }, accountsPayable: { outstanding: 0, overdue: 0 },
+    });
+  });
+
   it('answers 404 for a contact that does not exist', async () => {
     const failure = await rejection(xero.accountingApi.getContact(tenantId, '0b5a7a44-0000-4000-8000-000000000000'));
     expect(failure.status).toBe(404);

@@ -367,6 +367,17 @@ describe('updating invoices', () => {
     expect(res.body.invoices![0]!.total).toBe(241.5);
   });
 
+  it('re-sending the same lines without LineItemIDs is not a change, even on a part-paid invoice', async () => {
+    const invoice = await approvedInvoice(xero, tenantId);
+    await h.orgAdmin(`invoices/${invoice.invoiceID}/pay`, { amount: 15 });
+    const before = await xero.accountingApi.getInvoice(tenantId, invoice.invoiceID!);
+    h.sim.clock.advance(1_000);
+    const res = await xero.accountingApi.updateInvoice(tenantId, invoice.invoiceID!, { invoices: [{ lineItems: [consult] }] });
+    const after = res.body.invoices![0]!;
+    expect(after.lineItems!.map((l) => l.lineItemID)).toEqual(before.body.invoices![0]!.lineItems!.map((l) => l.lineItemID));
+    expect(after.updatedDateUTC).toEqual(before.body.invoices![0]!.updatedDateUTC);
+  });
+
   it('PUT never updates: sending an existing InvoiceNumber again is a duplicate', async () => {
     const contact = await createContact(xero, tenantId);
     const draft = await create(salesInvoice(contact.contactID!, [consult]));

@@ -40,6 +40,15 @@ describe('a fresh New Zealand organisation', () => {
     expect(nz.periodLockDate).toBeUndefined();
   });
 
+  it('allows multi-currency and approved documents, and has one branding theme', async () => {
+    const actions = (await xero.accountingApi.getOrganisationActions(tenant.NZ!)).body.actions!;
+    expect(actions).toContainEqual(expect.objectContaining({ name: 'UseMulticurrency' }));
+    expect(actions.every((a) => String(a.status) === 'ALLOWED')).toBe(true);
+    const themes = (await xero.accountingApi.getBrandingThemes(tenant.NZ!)).body.brandingThemes!;
+    expect(themes.map((t) => t.name)).toEqual(['Standard']);
+    expect(themes[0]!.brandingThemeID).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
   it('has GST tax rates as Xero names them', async () => {
     const rates = await taxRates('NZ');
     const byType = Object.fromEntries(rates.map((r) => [r.taxType, r]));

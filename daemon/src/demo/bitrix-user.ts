@@ -35,7 +35,7 @@ export async function editSmartInvoiceRows(db: Kysely<any>, info: FixtureInfo, r
         UPDATED_TIME: naiveDateTime(), UPDATED_BY: 1,
       })
       .where('ID', '=', ref.id).execute();
-    await recordModuleChange(trx as unknown as Kysely<any>, ref.entityType, ref.id);
+    await recordModuleChange(trx, ref.entityType, ref.id);
     return totals.opportunity;
   });
 }

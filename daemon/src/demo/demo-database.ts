@@ -1,11 +1,10 @@
-import { createConnection } from 'mysql2/promise';
-import { connect } from '../db/connect.ts';
-import { poolOptionsFromUrl } from '../db/connect.ts';
 import type { Kysely } from 'kysely';
+import { createConnection } from 'mysql2/promise';
+import { connect, poolOptionsFromUrl } from '../db/connect.ts';
 import { demoDatabaseName } from './demo-args.ts';
 
-/** Runs one statement on a server connection with no database selected (CREATE/DROP DATABASE need no database). */
-async function onServer(dbUrl: string, statement: string): Promise<void> {
+/** Runs statements on one server connection with no database selected (CREATE/DROP DATABASE need none). */
+async function onServer(dbUrl: string, statements: readonly string[]): Promise<void> {
   const { database: _database, connectionLimit: _limit, waitForConnections: _wait, ...options } = poolOptionsFromUrl(dbUrl);
   let conn;
   try {
@@ -14,7 +13,7 @@ async function onServer(dbUrl: string, statement: string): Promise<void> {
     throw withHint(error, `cannot connect to ${options.host}:${options.port} as '${options.user}'`);
   }
   try {
-    await conn.query(statement);
+    for (const statement of statements) await conn.query(statement);
   } finally {
     await conn.end();
   }
@@ -26,15 +25,11 @@ async function onServer(dbUrl: string, statement: string): Promise<void> {
  */
 export async function recreateDemoDatabase(dbUrl: string): Promise<Kysely<any>> {
   const name = demoDatabaseName(dbUrl);
-  await onServer(dbUrl, `DROP DATABASE IF EXISTS \`${name}\``);
-  await onServer(dbUrl, `CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+  await onServer(dbUrl, [
+    `DROP DATABASE IF EXISTS \`${name}\``,
+    `CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`,
+  ]);
   return connect<any>(dbUrl, { connectionLimit: 4 });
-}
-
-/** Drops a demo database (the test's clean-up; `--keep` users drop theirs by running the demo again). */
-export async function dropDemoDatabase(dbUrl: string): Promise<void> {
-  const name = demoDatabaseName(dbUrl);
-  await onServer(dbUrl, `DROP DATABASE IF EXISTS \`${name}\``);
 }
 
 /**

@@ -62,34 +62,33 @@ export async function buildDemoPortal(db: Kysely<any>): Promise<DemoPortal> {
     requisite: { vatId: '123-456-789' }, dateModify: daysAgo(400),
   });
 
-  const person = async (name: string, lastName: string, email: string, city: [string, string, string], extra: { phone?: string; post?: string } = {}) =>
-    (await buildContact(db, {
-      name, lastName, post: extra.post ?? null, emails: [email], phones: extra.phone ? [extra.phone] : [],
-      address: { address1: `${10 + name.length} ${city[0] === 'Sydney' ? 'George St' : 'Lambton Quay'}`, city: city[0], postalCode: city[1], countryCode: city[2] },
-      dateModify: daysAgo(20),
-    })).contactId;
   const AKL: [string, string, string] = ['Auckland', '1010', 'NZ'];
   const WLG: [string, string, string] = ['Wellington', '6011', 'NZ'];
   const SYD: [string, string, string] = ['Sydney', '2000', 'AU'];
+  const person = async (name: string, lastName: string, email: string, street: string, [city, postalCode, countryCode]: [string, string, string], extra: { phone?: string; post?: string } = {}) =>
+    (await buildContact(db, {
+      name, lastName, post: extra.post ?? null, emails: [email], phones: extra.phone ? [extra.phone] : [],
+      address: { address1: street, city, postalCode, countryCode }, dateModify: daysAgo(20),
+    })).contactId;
 
-  const aroha = await person('Aroha', 'Ngata', 'aroha.ngata@kauritimber.example', AKL, { phone: '+64 9 555 0101', post: 'Accounts payable' });
-  const wiremu = await person('Wiremu', 'Parata', 'wiremu@kauritimber.example', AKL, { post: 'Director' });
-  const james = await person('James', 'Smith', 'james.smith@harbouranalytics.example', SYD, { phone: '+61 2 5550 1234', post: 'Finance manager' });
-  const olivia = await person('Olivia', 'Brown', 'olivia@harbouranalytics.example', SYD);
-  const sophie = await person('Sophie', 'Wilson', 'sophie@cafeaotearoa.example', WLG, { post: 'Owner' });
-  const liam = await person('Liam', 'Taylor', 'liam@cafeaotearoa.example', WLG);
-  const mere = await person('Mere', 'Kereama', 'mere.kereama@mail.example', WLG, { phone: '+64 21 555 1003' });
-  const noah = await person('Noah', 'Cooper', 'noah.cooper@mail.example', AKL);
+  const aroha = await person('Aroha', 'Ngata', 'aroha.ngata@kauritimber.example', '14 Fanshawe St', AKL, { phone: '+64 9 555 0101', post: 'Accounts payable' });
+  const wiremu = await person('Wiremu', 'Parata', 'wiremu@kauritimber.example', '14 Fanshawe St', AKL, { post: 'Director' });
+  const james = await person('James', 'Smith', 'james.smith@harbouranalytics.example', '200 George St', SYD, { phone: '+61 2 5550 1234', post: 'Finance manager' });
+  const olivia = await person('Olivia', 'Brown', 'olivia@harbouranalytics.example', '200 George St', SYD);
+  const sophie = await person('Sophie', 'Wilson', 'sophie@cafeaotearoa.example', '88 Cuba St', WLG, { post: 'Owner' });
+  const liam = await person('Liam', 'Taylor', 'liam@cafeaotearoa.example', '88 Cuba St', WLG);
+  const mere = await person('Mere', 'Kereama', 'mere.kereama@mail.example', '5 Aro St', WLG, { phone: '+64 21 555 1003' });
+  const noah = await person('Noah', 'Cooper', 'noah.cooper@mail.example', '27 Ponsonby Rd', AKL);
 
-  const company = async (title: string, slug: string, city: [string, string, string], vatId: string, contacts: number[]) =>
+  const company = async (title: string, slug: string, street: string, [city, postalCode, countryCode]: [string, string, string], vatId: string, contacts: number[]) =>
     (await buildCompany(db, {
-      title, emails: [`accounts@${slug}.example`], phones: [city[2] === 'AU' ? '+61 2 5550 0200' : '+64 4 555 0200'],
-      address: { address1: '12 Wharf Rd', city: city[0], postalCode: city[1], countryCode: city[2] },
+      title, emails: [`accounts@${slug}.example`], phones: [countryCode === 'AU' ? '+61 2 5550 0200' : '+64 4 555 0200'],
+      address: { address1: street, city, postalCode, countryCode },
       requisite: { vatId }, contacts, dateModify: daysAgo(20),
     })).companyId;
-  const kauri = await company('Kauri Timber Ltd', 'kauritimber', AKL, '49-091-850', [aroha, wiremu]);
-  const harbour = await company('Harbour Analytics Pty Ltd', 'harbouranalytics', SYD, '51 824 753 556', [james, olivia]);
-  const cafe = await company('Café Aotearoa', 'cafeaotearoa', WLG, '98-765-432', [sophie, liam]);
+  const kauri = await company('Kauri Timber Ltd', 'kauritimber', '14 Fanshawe St', AKL, '49-091-850', [aroha, wiremu]);
+  const harbour = await company('Harbour Analytics Pty Ltd', 'harbouranalytics', 'Level 9, 200 George St', SYD, '51 824 753 556', [james, olivia]);
+  const cafe = await company('Café Aotearoa', 'cafeaotearoa', '88 Cuba St', WLG, '98-765-432', [sophie, liam]);
 
   const product = async (name: string, price: number) =>
     (await buildProduct(db, { name, price, vatId: info.vat.gst15, vatIncluded: false, timestamp: daysAgo(90) })).productId;

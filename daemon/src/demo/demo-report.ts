@@ -1,12 +1,16 @@
 import type { Kysely } from 'kysely';
 import type { PassResult } from '../sync/pass.ts';
 import type { StateDb, LinkRow } from '../state/tables.ts';
-import type { Invoice } from '../xero/index.ts';
+import type { Contact, Invoice } from '../xero/index.ts';
 import { clip, formatMoney, textTable } from './text-table.ts';
 
-/** What the demo needs to read Xero: the gateway's getInvoices (a Pick, so the report runs on any reader). */
+/** What the demo needs to read Xero: the gateway's getInvoices (the smallest shape, so any reader will do). */
 export interface InvoiceReader {
   getInvoices(q: { ids?: string[] }): Promise<{ items: Invoice[] }>;
+}
+
+export interface ContactReader {
+  getContacts(q: { ids?: string[] }): Promise<{ items: Contact[] }>;
 }
 
 const ENTITY_LABEL: Readonly<Record<string, string>> = {
@@ -72,6 +76,51 @@ export function landedTable(rows: readonly LandedInvoice[], indent: string): str
     { header: 'Status', value: (r) => r.status },
     { header: 'Total', value: (r) => r.total, align: 'right' },
     { header: 'Currency', value: (r) => r.currency },
+  ], indent);
+}
+
+export interface LandedContact {
+  entity: string;
+  name: string;
+  primary: string;
+  others: string;
+}
+
+/**
+ * Contacts the module's links point at, as Xero has them: a Bitrix company becomes a Xero contact named after it
+ * with its primary contact as the Primary Person and the others as ContactPersons; a person paying for themselves
+ * becomes a contact named "First Last".
+ */
+export async function landedContacts(state: StateDb, xero: ContactReader): Promise<LandedContact[]> {
+  const links = await state.selectFrom('b_b24xero_link').selectAll()
+    .where('XERO_TYPE', '=', 'contact').where('XERO_ID', 'is not', null)
+    .orderBy('ENTITY_TYPE').orderBy('ENTITY_ID').execute();
+  if (links.length === 0) return [];
+  const byId = new Map<string, Contact>();
+  for (let i = 0; i < links.length; i += 50) {
+    const page = await xero.getContacts({ ids: links.slice(i, i + 50).map((l) => l.XERO_ID!) });
+    for (const c of page.items) byId.set(String(c.contactID).toLowerCase(), c);
+  }
+  return links.map((link) => {
+    const c = byId.get(link.XERO_ID!.toLowerCase());
+    const person = (first?: string, last?: string, email?: string) =>
+      [[first, last].filter(Boolean).join(' '), email ? `<${email}>` : ''].filter(Boolean).join(' ');
+    return {
+      entity: entityLabel(link.ENTITY_TYPE, link.ENTITY_ID),
+      name: c?.name ?? 'not found in Xero',
+      primary: c ? person(c.firstName, c.lastName, c.emailAddress) : '',
+      others: (c?.contactPersons ?? []).map((p) => person(p.firstName, p.lastName)).join(', ') || '-',
+    };
+  });
+}
+
+export function contactsTable(rows: readonly LandedContact[], indent: string): string[] {
+  if (rows.length === 0) return [`${indent}(no contacts in Xero yet)`];
+  return textTable(rows, [
+    { header: 'Bitrix', value: (r) => r.entity },
+    { header: 'Xero contact', value: (r) => r.name },
+    { header: 'Primary person', value: (r) => r.primary },
+    { header: 'Other people', value: (r) => r.others },
   ], indent);
 }
 

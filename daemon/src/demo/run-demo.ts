@@ -11,7 +11,7 @@ import type { DemoArgs } from './demo-args.ts';
 import { recreateDemoDatabase } from './demo-database.ts';
 import { buildDemoPortal, type DemoInvoiceRef, type DemoPortal } from './demo-portal.ts';
 import {
-  entityLabel, inboxTable, invoicesById, landedInvoices, landedTable, notSynced, notSyncedTable, pendingInbox, statsLine,
+  contactsTable, entityLabel, inboxTable, landedContacts, invoicesById, landedInvoices, landedTable, notSynced, notSyncedTable, pendingInbox, statsLine,
 } from './demo-report.ts';
 import { startDemoXero, type DemoXero } from './demo-xero.ts';
 import { formatMoney } from './text-table.ts';
@@ -62,6 +62,11 @@ export async function runDemo(args: DemoArgs, io: DemoIo): Promise<number> {
     await story.editApprovedInvoice();
     await story.inbox();
     story.whereNext(args);
+    if (story.surprises.length > 0) {
+      out();
+      out('The demo did not go as told:');
+      for (const surprise of story.surprises) out(`${I}- ${surprise}`);
+    }
     if (args.keep) {
       // Nothing reads the database while the simulator waits; `b24xero status` opens its own connection.
       await closeDb();
@@ -70,13 +75,7 @@ export async function runDemo(args: DemoArgs, io: DemoIo): Promise<number> {
       out(`client id '${xero.sim.clientId}'). Press Ctrl-C to stop it.`);
       await io.untilStopped();
     }
-    if (story.surprises.length > 0) {
-      out();
-      out('The demo did not go as told:');
-      for (const s of story.surprises) out(`${I}- ${s}`);
-      return 1;
-    }
-    return 0;
+    return story.surprises.length > 0 ? 1 : 0;
   } finally {
     await xero?.sim.close();
     await closeDb();
@@ -94,7 +93,6 @@ function serverOf(dbUrl: string): string {
 class Story {
   readonly surprises: string[] = [];
   readonly #state: StateDb;
-  #passes = 0;
 
   constructor(
     readonly db: Kysely<any>,
@@ -106,7 +104,6 @@ class Story {
   }
 
   async #pass(): Promise<PassResult> {
-    this.#passes++;
     const { gateway, config, log } = this.xero;
     return runSyncPass(
       { db: this.db, gateway, connect: () => gateway.connect(), log },
@@ -121,10 +118,14 @@ class Story {
   async firstPass(): Promise<void> {
     const result = await this.#pass();
     this.out(`2. First sync pass (run #${result.runId}): ${statsLine(result)}`);
+    for (const problem of result.settingsProblems) this.out(`${I}module option ignored: ${problem.message}`);
     this.out();
     this.out(`${I}What landed in Xero:`);
     const landed = await landedInvoices(this.#state, this.xero.gateway);
     for (const line of landedTable(landed, I)) this.out(line);
+    this.out();
+    this.out(`${I}Their contacts in Xero (a company with its people; a person paying for themselves):`);
+    for (const line of contactsTable(await landedContacts(this.#state, this.xero.gateway), I)) this.out(line);
     this.out();
     this.out(`${I}What did not, and why (b_b24xero_record_error, and the invoices the pass skipped):`);
     const missing = await notSynced(this.#state, result);

@@ -10,6 +10,7 @@ import { createXeroGateway, type XeroGateway } from '../../../daemon/src/xero/in
 import { runSyncPass, type PassOptions, type PassResult } from '../../../daemon/src/sync/pass.ts';
 
 export const INSTANCE = 'itest';
+export const TIME_SCALE = 10;
 
 /**
  * One integration world per test file: a real MariaDB database with the Bitrix fixture schema and the module tables
@@ -38,7 +39,9 @@ export async function createPushWorld(label: string, simOptions: SimOptions = {}
   const t = await createTestDb(label);
   const info = await createBitrixSchema(t.db);
   await migrate(t.db);
-  const sim = await startSimulator({ port: 0, seed: 7, ...simOptions });
+  // Simulated time runs 10× faster and the governor's minute window is scaled to match, so "60 calls a minute" is
+  // enforced by both sides exactly as in production, in a tenth of the wall-clock time.
+  const sim = await startSimulator({ port: 0, seed: 7, timeScale: TIME_SCALE, ...simOptions });
   const logLines: string[] = [];
   const log = createLogger({
     level: 'info',
@@ -48,7 +51,7 @@ export async function createPushWorld(label: string, simOptions: SimOptions = {}
     clientId: sim.clientId, clientSecret: sim.clientSecret, auth: 'client_credentials',
     apiUrl: `${sim.url}/api.xro/2.0`, identityUrl: sim.url, connectionsUrl: `${sim.url}/connections`,
     timeoutMs: 10_000, minuteLimit: 60, dailyBudget: 5000, instance: INSTANCE,
-  }, { db: t.db });
+  }, { db: t.db, governor: { windowMs: 60_000 / (simOptions.timeScale ?? TIME_SCALE) } });
   const xero = new XeroClient({ clientId: sim.clientId, clientSecret: sim.clientSecret, grantType: 'client_credentials' });
   xero.accountingApi.basePath = `${sim.url}/api.xro/2.0`;
   xero.setTokenSet(await sim.fetchToken());
@@ -119,4 +122,32 @@ export function apiWrites(world: PushWorld, path?: string, since?: number): Arra
 export function lastSeq(world: PushWorld): number {
   const all = world.sim.requests();
   return all.length > 0 ? all[all.length - 1]!.seq : 0;
+}
+
+/** What the simulator's books hold (admin API: not rate limited, so reading back never disturbs the daemon's budget). */
+export interface SimLine { Description?: string; Quantity?: number; UnitAmount?: number; TaxType?: string; AccountCode?: string; ItemCode?: string }
+export interface SimInvoice {
+  ID: string; Kind: string; Number: string; Reference?: string; ContactID: string; Status: string; CurrencyCode: string;
+  LineAmountTypes: string; LineItems: SimLine[]; Total: number; DueDate?: string;
+}
+export interface SimContact {
+  ContactID: string; Name: string; ContactNumber?: string; FirstName?: string; LastName?: string; ContactStatus: string;
+  EmailAddress?: string; ContactPersons: Array<{ FirstName?: string; LastName?: string; EmailAddress?: string }>;
+}
+
+export function simState(world: PushWorld): { invoices: SimInvoice[]; contacts: SimContact[]; items: Array<{ Code: string; ItemID: string }> } {
+  return world.sim.tenantAdmin(world.tenantId, 'state', 'GET', undefined).body as never;
+}
+
+/** Xero invoices carrying this Bitrix key in their Reference ('B24-SI-12' or 'B24-SI-12 (…)'). */
+export function simInvoicesByKey(world: PushWorld, key: string): SimInvoice[] {
+  return simState(world).invoices.filter((i) => i.Kind === 'INVOICE' && (i.Reference === key || i.Reference?.startsWith(`${key} `)));
+}
+
+export function simContact(world: PushWorld, contactId: string): SimContact | undefined {
+  return simState(world).contacts.find((c) => c.ContactID.toLowerCase() === contactId.toLowerCase());
+}
+
+export function simContactsNamed(world: PushWorld, name: string): SimContact[] {
+  return simState(world).contacts.filter((c) => c.Name.toLowerCase() === name.toLowerCase());
 }

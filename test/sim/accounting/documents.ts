@@ -182,7 +182,7 @@ function updateDocument(books: Books, spec: DocSpec, input: Json, existing: Docu
   const linesInput = array(input, 'LineItems');
   const existingIds = new Set(existing.LineItems.map((l) => l.LineItemID));
   const approvedAfter = requested === 'AUTHORISED' || (requested === current && APPROVED.includes(current));
-  const lines = linesInput
+  const rebuilt = linesInput
     ? linesInput.map((l) => buildLine({
       books, side: isSales(spec, existing.Type) ? 'SALES' : 'PURCHASES', lineAmountTypes, unitdp: opts.unitdp,
       requireAccount: approvedAfter, problems,
@@ -193,6 +193,8 @@ function updateDocument(books: Books, spec: DocSpec, input: Json, existing: Docu
         requireAccount: approvedAfter, problems,
       }, { ...l, TaxAmount: undefined } as unknown as Json, existingIds))
       : existing.LineItems;
+  // Lines re-sent unchanged (a client echoing its own data without LineItemIDs) are not an edit: keep the stored ones.
+  const lines = lineSignature(rebuilt) === lineSignature(existing.LineItems) ? existing.LineItems : rebuilt;
   // Approving a draft whose lines lack accounts must fail as it would in Xero, even when the lines are not resent.
   if (!linesInput && requested === 'AUTHORISED' && current !== 'AUTHORISED') {
     for (const l of existing.LineItems) {

@@ -123,6 +123,16 @@ describe('organisations', () => {
       data: "The resource you're looking for cannot be found" } });
   });
 
+  it('skips numbers a client already used when it numbers the next invoice itself', () => {
+    const { org } = setup();
+    const put = (extra: Record<string, unknown>) => org.handle(request('PUT', '/Invoices', { Invoices: [{ Type: 'ACCREC',
+      Contact: { Name: 'N' }, LineItems: [line], ...extra }] })).body as { Invoices: Array<{ InvoiceNumber: string }> };
+    expect(put({ InvoiceNumber: 'INV-0001' }).Invoices[0]!.InvoiceNumber).toBe('INV-0001');
+    expect(put({}).Invoices[0]!.InvoiceNumber).toBe('INV-0002');
+    expect(put({ InvoiceNumber: 'B24-77' }).Invoices[0]!.InvoiceNumber).toBe('B24-77');
+    expect(put({}).Invoices[0]!.InvoiceNumber).toBe('INV-0003');
+  });
+
   it('reads query parameters whatever their case', () => {
     const { org } = setup();
     org.handle(request('PUT', '/Invoices', { Invoices: [{ Type: 'ACCREC', Contact: { Name: 'Q' }, LineItems: [line], Reference: 'R1' }] }));

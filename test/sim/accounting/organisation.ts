@@ -58,6 +58,7 @@ export function createOrganisation(options: OrgOptions, clock: SimClock): Organi
     version: preset.version,
     timezone: preset.timezone,
     createdDateUTC: now,
+    brandingThemeId: randomUUID(),
     invoicePrefix: 'INV-',
     creditNotePrefix: 'CN-',
     nextInvoiceNumber: 1,
@@ -114,7 +115,8 @@ export function restoreOrganisation(snapshot: unknown, clock: SimClock): Organis
   if (!snap || typeof snap !== 'object' || snap.version !== SNAPSHOT_VERSION || !snap.settings?.tenantId || !snap.records) {
     throw new Error(`Not an organisation snapshot (expected {version: ${SNAPSHOT_VERSION}, settings, records})`);
   }
-  const books = new Books(structuredClone(snap.settings), clock);
+  // Snapshots written before branding themes existed get one, so the org still answers GET /BrandingThemes.
+  const books = new Books({ ...structuredClone(snap.settings), brandingThemeId: snap.settings.brandingThemeId ?? randomUUID() }, clock);
   const records = structuredClone(snap.records);
   for (const name of COLLECTIONS) {
     if (records[name] !== undefined && !Array.isArray(records[name])) throw new Error(`Snapshot records.${name} must be an array`);

@@ -20,6 +20,8 @@ const route = (method: Route['method'], path: string, handler: Handler): Route =
 
 const ROUTES: Route[] = [
   route('GET', '/Organisations?', (b) => settings.getOrganisation(b)),
+  route('GET', '/Organisations?/Actions', (b) => settings.getOrganisationActions(b)),
+  route('GET', '/BrandingThemes', (b) => settings.listBrandingThemes(b)),
   route('GET', '/Accounts', (b, r) => settings.listAccounts(b, r)),
   route('GET', `/Accounts/${ID}`, (b, _r, [id]) => settings.getAccount(b, id as string)),
   route('GET', '/TaxRates', (b, r) => settings.listTaxRates(b, r)),

@@ -220,6 +220,8 @@ export interface OrgSettings {
   createdDateUTC: string;
   periodLockDate?: string;
   endOfYearLockDate?: string;
+  /** The org's one branding theme ("Standard"), which documents may name. */
+  brandingThemeId: string;
   invoicePrefix: string;
   creditNotePrefix: string;
   nextInvoiceNumber: number;

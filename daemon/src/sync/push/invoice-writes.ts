@@ -51,11 +51,15 @@ export async function findCreatedInvoices(ctx: PushContext, works: readonly Invo
   return found;
 }
 
-/** Xero's current copies of linked invoices, by id (lower case), in batches: the status decides update vs conflict. */
+/**
+ * Xero's current copies of linked invoices, by id (lower case), in batches: the status decides update vs conflict.
+ * Asked for as page 1 because Xero includes line items in a list answer only when it is paged (the dry run's diff
+ * needs them); a batch of ≤ 50 ids always fits one page of 100.
+ */
 export async function fetchInvoices(ctx: PushContext, ids: readonly string[]): Promise<Map<string, Invoice>> {
   const out = new Map<string, Invoice>();
   for (const batch of chunk([...new Set(ids)], BATCH)) {
-    const page = await ctx.gateway.getInvoices({ ids: batch });
+    const page = await ctx.gateway.getInvoices({ ids: batch, page: 1, pageSize: 100 });
     for (const xero of page.items) if (xero.invoiceID) out.set(xero.invoiceID.toLowerCase(), xero);
   }
   return out;

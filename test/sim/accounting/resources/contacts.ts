@@ -11,7 +11,8 @@ import { INDEX, norm } from '../indexes.ts';
 import { ElementError, notFound } from '../errors.ts';
 import { array, bool, compact, GUID, has, text, type Json } from '../input.ts';
 import { boolParam, listParam, listQuery, param } from '../query.ts';
-import type { AddressRec, ContactPersonRec, ContactRec, PhoneRec } from '../types.ts';
+import { round2 } from '../money.ts';
+import type { AddressRec, ContactPersonRec, ContactRec, DocumentRec, PhoneRec } from '../types.ts';
 
 export const MAX_CONTACT_PERSONS = 5;
 const ADDRESS_SLOTS = ['POBOX', 'STREET'];
@@ -280,10 +281,24 @@ export function listContacts(books: Books, req: AccountingRequest): AccountingRe
   return { status: 200, body: envelope(books.now(), 'Contacts', items.map((c) => contactView(c, summaryOnly)), pagination) };
 }
 
+/** GET /Contacts/{id}: the full contact plus its Balances (only single-contact reads carry them, as in Xero). */
 export function getContact(books: Books, id: string): AccountingResponse {
   const contact = findContact(books, id);
   if (!contact) throw notFound();
-  return { status: 200, body: envelope(books.now(), 'Contacts', [contactView(contact)]) };
+  return { status: 200, body: envelope(books.now(), 'Contacts', [{ ...contactView(contact), Balances: balancesOf(books, contact) }]) };
+}
+
+function balancesOf(books: Books, contact: ContactRec): Json {
+  const today = books.today();
+  const owed = { ACCREC: { Outstanding: 0, Overdue: 0 }, ACCPAY: { Outstanding: 0, Overdue: 0 } };
+  for (const d of books.store.all<DocumentRec>('invoices')) {
+    if (d.ContactID !== contact.ContactID || d.Status !== 'AUTHORISED') continue;
+    const side = owed[d.Type as 'ACCREC' | 'ACCPAY'];
+    side.Outstanding += d.AmountDue;
+    if (d.DueDate && d.DueDate < today) side.Overdue += d.AmountDue;
+  }
+  const money = (v: { Outstanding: number; Overdue: number }) => ({ Outstanding: round2(v.Outstanding), Overdue: round2(v.Overdue) });
+  return { AccountsReceivable: money(owed.ACCREC), AccountsPayable: money(owed.ACCPAY) };
 }
 
 /** PUT /Contacts (create only) and POST /Contacts (create or update, matching ContactID, ContactNumber, then Name). */

@@ -1,5 +1,5 @@
 /** Read-mostly org data: Organisation, Accounts, TaxRates, Currencies, TrackingCategories. Not paged in Xero. */
-import type { AccountingRequest, AccountingResponse } from '../../contract.ts';
+import type { AccountingRequest, AccountingResponse, OrgCountry } from '../../contract.ts';
 import type { Books } from '../books.ts';
 import { msDateOfDay, msDateOfInstant } from '../dates.ts';
 import { envelope } from '../envelope.ts';
@@ -7,6 +7,11 @@ import { notFound } from '../errors.ts';
 import { compact, type Json } from '../input.ts';
 import { boolParam, listQuery, param } from '../query.ts';
 import type { AccountRec, CurrencyRec, TaxRateRec, TrackingCategoryRec } from '../types.ts';
+
+/** Each country's usual financial year end (NZ and UK 31 March, AU 30 June, US 31 December). */
+const FINANCIAL_YEAR_END: Record<OrgCountry, { day: number; month: number }> = {
+  NZ: { day: 31, month: 3 }, AU: { day: 30, month: 6 }, UK: { day: 31, month: 3 }, US: { day: 31, month: 12 },
+};
 
 export function organisationView(books: Books): Json {
   const s = books.settings;
@@ -22,8 +27,8 @@ export function organisationView(books: Books): Json {
     CountryCode: s.country === 'UK' ? 'GB' : s.country,
     IsDemoCompany: false,
     OrganisationStatus: 'ACTIVE',
-    FinancialYearEndDay: s.country === 'NZ' || s.country === 'AU' ? (s.country === 'NZ' ? 31 : 30) : 31,
-    FinancialYearEndMonth: s.country === 'NZ' ? 3 : s.country === 'AU' ? 6 : s.country === 'UK' ? 3 : 12,
+    FinancialYearEndDay: FINANCIAL_YEAR_END[s.country].day,
+    FinancialYearEndMonth: FINANCIAL_YEAR_END[s.country].month,
     SalesTaxBasis: s.salesTaxBasis,
     SalesTaxPeriod: s.salesTaxPeriod,
     DefaultSalesTax: s.defaultSalesTax,
@@ -46,6 +51,20 @@ export function organisationView(books: Books): Json {
 
 export function getOrganisation(books: Books): AccountingResponse {
   return { status: 200, body: envelope(books.now(), 'Organisations', [organisationView(books)]) };
+}
+
+/** GET /Organisation/Actions: what this org's plan lets an app do (everything, on the simulated Premium plan). */
+export function getOrganisationActions(books: Books): AccountingResponse {
+  const names = ['UseMulticurrency', 'CreateApprovedInvoice', 'CreateDraftInvoice', 'CreateApprovedBill', 'CreateDraftBill',
+    'CreateApprovedCreditNote', 'CreateDraftCreditNote', 'CreateContact', 'CreateBankTransactions', 'CreatePayment'];
+  return { status: 200, body: envelope(books.now(), 'Actions', names.map((Name) => ({ Name, Status: 'ALLOWED' }))) };
+}
+
+export function listBrandingThemes(books: Books): AccountingResponse {
+  const s = books.settings;
+  return { status: 200, body: envelope(books.now(), 'BrandingThemes', [{
+    BrandingThemeID: s.brandingThemeId, Name: 'Standard', Type: 'INVOICE', SortOrder: 0, CreatedDateUTC: msDateOfInstant(s.createdDateUTC),
+  }]) };
 }
 
 export function accountView(a: AccountRec): Json {

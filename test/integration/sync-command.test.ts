@@ -1,0 +1,96 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildContact } from '../fixture/builders/contact.ts';
+import { apiWrites, createPushWorld, INSTANCE, lastSeq, simInvoicesByKey, type PushWorld } from './support/push-harness.ts';
+import { SMART, LEGACY } from './support/invoice-kinds.ts';
+import { runCli } from './support/cli-process.ts';
+
+let world: PushWorld;
+let payer: number;
+
+beforeAll(async () => {
+  world = await createPushWorld('sync_command');
+  payer = (await buildContact(world.db, { name: 'Hana', lastName: 'Kereama', emails: ['hana@example.test'] })).contactId;
+});
+afterAll(async () => {
+  await world?.close();
+});
+
+describe('b24xero sync --once', () => {
+  it('--dry-run --json prints the plan with field-level diffs and calls no write endpoint', async () => {
+    const id = await SMART.create(world, { contactId: payer, lines: [{ name: 'Consulting hour', price: 150, quantity: 3 }] });
+    const since = lastSeq(world);
+    const { code, stdout } = await runCli(['sync', '--once', '--dry-run', '--json'], world.env());
+    expect(code).toBe(0);
+    const summary = JSON.parse(stdout);
+    expect(summary.dryRun).toBe(true);
+    const entry = summary.plan.find((e: { entity: string; id: number }) => e.entity === 'smart_invoice' && e.id === id);
+    expect(entry.action).toBe('create');
+    expect(entry.changes).toContainEqual({ path: 'lineItems[0].quantity', new: 3 });
+    expect(entry.changes).toContainEqual({ path: 'lineItems[0].taxType', new: 'OUTPUT2' });
+    expect(apiWrites(world, undefined, since)).toEqual([]);
+    expect(simInvoicesByKey(world, SMART.key(id))).toEqual([]);
+    const links = await world.db.selectFrom('b_b24xero_link').select('ID').execute();
+    expect(links).toEqual([]);
+    const cursors = await world.db.selectFrom('b_b24xero_cursor').select('NAME').execute();
+    expect(cursors).toEqual([]);
+  });
+
+  it('--dry-run shows what an update would change, field by field, without sending it', async () => {
+    const id = await LEGACY.create(world, { contactId: payer, lines: [{ name: 'Logo design', price: 1200 }] });
+    expect((await runCli(['sync', '--once'], world.env())).code).toBe(0);
+    await LEGACY.edit(world, id, { lineName: 'Logo design v2', dueDate: '2031-03-01' });
+    const since = lastSeq(world);
+    const { code, stdout } = await runCli(['sync', '--once', '--dry-run'], world.env());
+    expect(code).toBe(0);
+    expect(stdout).toContain(`update    legacy_invoice ${id}`);
+    expect(stdout).toContain('lineItems[0].description: "Logo design" → "Logo design v2"');
+    expect(stdout).toMatch(/dueDate: "\d{4}-\d{2}-\d{2}" → "2031-03-01"/);
+    expect(apiWrites(world, undefined, since)).toEqual([]);
+    expect(simInvoicesByKey(world, LEGACY.key(id))[0]!.LineItems[0]!.Description).toBe('Logo design');
+  });
+
+  it('exits 0 and reports per-record failures when the pass ran, and records the run with its stats', async () => {
+    const bad = await SMART.create(world, { contactId: payer, currency: 'JPY', lines: [{ name: 'Consulting hour', price: 15000 }] });
+    const good = await SMART.create(world, { contactId: payer, lines: [{ name: 'Consulting hour', price: 150 }] });
+    const { code, stdout } = await runCli(['sync', '--once', '--json'], world.env());
+    expect(code).toBe(0);
+    const summary = JSON.parse(stdout);
+    expect(summary.stats.failed).toBeGreaterThanOrEqual(1);
+    expect(summary.stats.created).toBeGreaterThanOrEqual(1);
+    expect(summary.problems).toContainEqual(expect.objectContaining({ entity: 'smart_invoice', id: bad, action: 'error' }));
+    expect(simInvoicesByKey(world, SMART.key(good))).toHaveLength(1);
+    const run = await world.db.selectFrom('b_b24xero_run').selectAll().where('ID', '=', summary.runId).executeTakeFirstOrThrow();
+    expect(run).toMatchObject({ STATUS: 'ok', KIND: 'sync', INSTANCE: INSTANCE, DRY_RUN: 'N' });
+    expect(JSON.parse(run.STATS)).toMatchObject({ created: summary.stats.created, failed: summary.stats.failed, apiCalls: summary.stats.apiCalls });
+    expect(summary.stats.apiCalls).toBeGreaterThan(0);
+  });
+
+  it('refuses to run while another process holds the instance lock, with a clear message', async () => {
+    await world.db.connection().execute(async (conn) => {
+      const { rows } = await sql<{ got: number }>`SELECT GET_LOCK(${`b24xero:${INSTANCE}`}, 0) AS got`.execute(conn);
+      expect(Number(rows[0]!.got)).toBe(1);
+      try {
+        const { code, stderr } = await runCli(['sync', '--once'], world.env());
+        expect(code).toBe(3);
+        expect(stderr).toContain(`already syncing instance '${INSTANCE}'`);
+      } finally {
+        await sql`SELECT RELEASE_LOCK(${`b24xero:${INSTANCE}`})`.execute(conn);
+      }
+    });
+  });
+
+  it('exits non-zero without touching anything when it cannot run (no Xero credentials)', async () => {
+    const env = world.env();
+    delete (env as Record<string, string | undefined>).XERO_CLIENT_SECRET;
+    const { code, stderr } = await runCli(['sync', '--once'], env);
+    expect(code).toBe(1);
+    expect(stderr).toContain('XERO_CLIENT_SECRET is required');
+  });
+
+  it('asks for --once, since the scheduled loop is `b24xero run`', async () => {
+    const { code, stderr } = await runCli(['sync'], world.env());
+    expect(code).toBe(2);
+    expect(stderr).toContain('--once');
+  });
+});
