@@ -1,8 +1,9 @@
-import { sql } from 'kysely';
+import { Kysely, MysqlDialect, sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   changeFeedBacklog, claimChanges, claimQuery, collapseChanges, completeChanges, newClaimerId, releaseChanges,
 } from '../../daemon/src/state/change-feed.ts';
+import { createPoolFromUrl } from '../../daemon/src/db/connect.ts';
 import { createTestDb, type TestDb } from '../helpers/test-db.ts';
 import { applyModuleSchema, explain } from './module-schema.ts';
 
@@ -147,8 +148,19 @@ describe('change feed claiming', () => {
   });
 
   it('costs one statement that changes nothing when the feed is empty', async () => {
-    const claim = await claimChanges(t.db, { claimer: 'idle' });
-    expect(claim).toMatchObject({ changeIds: [], items: [], invalid: [] });
+    const statements: string[] = [];
+    const counting = new Kysely<any>({
+      dialect: new MysqlDialect({ pool: createPoolFromUrl(t.url, { connectionLimit: 1 }) }),
+      log: (event) => { if (event.level === 'query') statements.push(event.query.sql); },
+    });
+    try {
+      const claim = await claimChanges(counting, { claimer: 'idle' });
+      expect(claim).toMatchObject({ changeIds: [], items: [], invalid: [] });
+      expect(statements).toHaveLength(1);
+      expect(statements[0]).toMatch(/^UPDATE b_b24xero_change/);
+    } finally {
+      await counting.destroy();
+    }
   });
 
   it('rejects a claimer id that does not fit CLAIMED_BY', async () => {

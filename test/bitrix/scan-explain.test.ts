@@ -19,17 +19,20 @@ async function fill(db: Kysely<any>): Promise<void> {
     for (let chunk = 0; chunk < 4; chunk++) {
       const invoices: string[] = [];
       const parties: string[] = [];
+      const legacy: string[] = [];
       for (let i = 0; i < 1000; i++) {
         const at = shiftNaive('2024-01-01 00:00:00', (chunk * 1000 + i) * 613);
         invoices.push(`('Invoice', '${at}', '${at}', 7, 'DT31_7:N', 'NZD', '1')`);
         parties.push(`('${at}', 1)`);
+        legacy.push(`('${at}', '${at}')`);
       }
       await sql.raw(`INSERT INTO b_crm_dynamic_items_31 (TITLE, CREATED_TIME, UPDATED_TIME, CATEGORY_ID, STAGE_ID, CURRENCY_ID, ASSIGNED_BY_ID) VALUES ${invoices.join(',')}`).execute(conn);
       await sql.raw(`INSERT INTO b_crm_contact (DATE_MODIFY, CREATED_BY_ID) VALUES ${parties.join(',')}`).execute(conn);
       await sql.raw(`INSERT INTO b_crm_company (DATE_MODIFY, CREATED_BY_ID) VALUES ${parties.join(',')}`).execute(conn);
+      await sql.raw(`INSERT INTO b_crm_invoice (DATE_INSERT, DATE_UPDATE) VALUES ${legacy.join(',')}`).execute(conn);
     }
   });
-  for (const table of ['b_crm_dynamic_items_31', 'b_crm_contact', 'b_crm_company']) await sql.raw(`ANALYZE TABLE ${table}`).execute(db);
+  for (const table of ['b_crm_dynamic_items_31', 'b_crm_contact', 'b_crm_company', 'b_crm_invoice']) await sql.raw(`ANALYZE TABLE ${table}`).execute(db);
 }
 
 beforeAll(async () => {
@@ -65,6 +68,12 @@ describe('safety scan query plans', () => {
   it('finds zero-dated rows through the same index when present', async () => {
     const [withIndex] = await explain(indexed.db, undatedPageQuery(indexed.db, 'smart_invoice', 0, 500));
     expect(withIndex).toMatchObject({ key: 'IX_B24XERO_UPDATED_TIME_ID', type: 'range' });
+  });
+
+  it('pages legacy invoices through crm\'s own DATE_UPDATE index, which every portal has, without sorting', async () => {
+    const [plan] = await explain(plain.db, datedPageQuery(plain.db, 'legacy_invoice', recent, 500));
+    expect(plan).toMatchObject({ key: 'IXS_DATE_UPDATE', type: 'range' });
+    expect(plan?.Extra ?? '').not.toMatch(/filesort/i);
   });
 
   it('uses the (DATE_MODIFY, ID) indexes for contacts and companies when present, and scans without them', async () => {

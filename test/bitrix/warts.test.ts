@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readLegacyInvoices } from '../../daemon/src/bitrix/legacy-invoices.ts';
 import { readModuleOptionsRaw } from '../../daemon/src/bitrix/module-options.ts';
@@ -48,6 +50,9 @@ describe.each(CRM_VERSIONS)('warts on a crm %s.x portal', (crm) => {
 
   it('has an assertion below for every wart in the catalogue', () => {
     expect(Object.keys(warts).sort()).toEqual(WARTS.map((w) => w.key).sort());
+    // A wart added to the catalogue without a test here must fail this file, not pass unnoticed.
+    const source = readFileSync(fileURLToPath(import.meta.url), 'utf8');
+    expect(WARTS.map((w) => w.key).filter((key) => !source.includes(key))).toEqual([]);
   });
 
   it('reads the whole page of wart invoices at once, with one problem per malformed row', async () => {

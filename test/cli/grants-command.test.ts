@@ -1,19 +1,9 @@
-import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../daemon/src/cli/run-cli.ts';
 import { migrate } from '../../daemon/src/state/migrator.ts';
 import { createTestDb, type TestDb } from '../helpers/test-db.ts';
+import { runInProcess } from './run-in-process.ts';
 
-async function cli(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c: Buffer) => { out += c.toString(); });
-  stderr.on('data', (c: Buffer) => { err += c.toString(); });
-  const code = await runCli(args, { env, cwd: '/', stdout, stderr });
-  return { code, stdout: out, stderr: err };
-}
+const cli = runInProcess;
 
 describe('b24xero grants', () => {
   let t: TestDb;

@@ -1,6 +1,4 @@
-import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../daemon/src/cli/run-cli.ts';
 import { enqueueInbox } from '../../daemon/src/state/inbox.ts';
 import { markLinkSynced, recordCreateIntent } from '../../daemon/src/state/links.ts';
 import { migrate } from '../../daemon/src/state/migrator.ts';
@@ -8,18 +6,9 @@ import { recordError } from '../../daemon/src/state/record-errors.ts';
 import { finishRun, startRun } from '../../daemon/src/state/runs.ts';
 import type { StateDb } from '../../daemon/src/state/tables.ts';
 import { createTestDb, type TestDb } from '../helpers/test-db.ts';
+import { runInProcess } from './run-in-process.ts';
 
-async function cli(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c: Buffer) => { out += c.toString(); });
-  stderr.on('data', (c: Buffer) => { err += c.toString(); });
-  // cwd '/' has no .env, so only `env` configures the command.
-  const code = await runCli(args, { env, cwd: '/', stdout, stderr });
-  return { code, stdout: out, stderr: err };
-}
+const cli = runInProcess;
 
 describe('b24xero status', () => {
   let t: TestDb;

@@ -76,11 +76,47 @@ describe('Bitrix fixture schema', () => {
     expect(c25.get('QUANTITY')?.COLUMN_TYPE).toBe('decimal(18,4)');
   });
 
-  it('widens ENTITY_TYPE_ID of addresses and requisites from TINYINT in crm 23.x to INT in crm 25.x', async () => {
+  it('widens ENTITY_TYPE_ID of addresses and requisites from TINYINT UNSIGNED in crm 23.x to INT in crm 25.x', async () => {
     for (const table of ['b_crm_addr', 'b_crm_requisite']) {
       expect((await columns(v23.db, v23.name, table)).get('ENTITY_TYPE_ID')?.COLUMN_TYPE).toMatch(/^tinyint(\(\d+\))? unsigned$/);
-      expect((await columns(v25.db, v25.name, table)).get('ENTITY_TYPE_ID')?.COLUMN_TYPE).toMatch(/^int(\(\d+\))? unsigned$/);
+      expect((await columns(v25.db, v25.name, table)).get('ENTITY_TYPE_ID')?.COLUMN_TYPE).toMatch(/^int(\(\d+\))?$/);
     }
+  });
+
+  it('carries exactly the indexes crm creates on the tables the readers query, none invented', async () => {
+    // Index names as in crm 25.1200 install/db/mysql/install.sql (reference S25); an extra index here would make a
+    // reader look fast in tests and slow on a real portal.
+    const expected: Record<string, string[]> = {
+      b_crm_status: ['PRIMARY', 'IX_B_CRM_STATUS', 'IX_B_CRM_STATUS_2'],
+      b_crm_entity_contact: ['PRIMARY', 'IX_B_CRM_ENTITY_CONTACT_1', 'IX_B_CRM_ENTITY_CONTACT_2', 'IX_B_CRM_ENTITY_CONTACT_3'],
+      b_crm_entity_relation: ['PRIMARY', 'IX_B_CRM_ENT_REL_DST_ENT_ID'],
+      b_crm_product_row: ['PRIMARY', 'IX_B_CRM_PROD_ROW_2', 'IX_B_CRM_PROD_PRODUCT'],
+      b_crm_contact: ['PRIMARY', 'IX_CONTACT_LAST_NAME', 'IX_CONTACT_NAME', 'IX_CONTACT_FULL_NAME', 'IX_CONTACT_BDAY_2',
+        'IX_CONTACT_BDATE_2', 'IX_CONTACT_COMPANY_2', 'IX_CONTACT_EMAIL_2', 'IX_CONTACT_COMM_2', 'IX_CONTACT_WFORM',
+        'IX_CONTACT_FACE', 'IX_CONTACT_IMOL', 'IX_CONTACT_LEAD', 'IX_CONTACT_LAST_NAME_AND_NAME', 'IX_CONTACT_CATEGORY',
+        'IX_CONTACT_LAST_ACTIVITY_TIME', 'IX_B_CRM_CONTACT_SEARCH'],
+      b_crm_company: ['PRIMARY', 'IX_COMPANY_TITLE', 'IX_COMPANY_EMAIL_2', 'IX_COMPANY_COMM_2', 'IX_COMPANY_WFORM',
+        'IX_COMPANY_IMOL', 'IX_COMPANY_LEAD', 'IX_B_CRM_COMPANY_1', 'IX_COMPANY_LAST_ACTIVITY_TIME', 'IX_B_CRM_COMPANY_SEARCH'],
+      b_crm_contact_company: ['PRIMARY', 'IX_B_CRM_CONTACT_COMPANY_1', 'IX_B_CRM_CONTACT_COMPANY_2', 'IX_B_CRM_CONTACT_COMPANY_3'],
+      b_crm_field_multi: ['PRIMARY', 'IX_B_CRM_FM_3', 'IX_B_CRM_FM_4', 'IX_B_CRM_FM_5', 'IX_B_CRM_FM_6'],
+      b_crm_addr: ['PRIMARY', ...[1, 3, 4, 5, 6, 7, 8, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20].map((n) => `IX_B_CRM_ADDR_${n}`)],
+      b_crm_requisite: ['PRIMARY', ...Array.from({ length: 48 }, (_, i) => `IX_B_CRM_REQUISITE_${i + 2}`)],
+      b_crm_item_category: ['PRIMARY', 'IX_B_CRM_ITEM_CATEGORY_CODE', 'IX_B_CRM_ITEM_CATEGORY_ETD'],
+      b_crm_dynamic_type: ['PRIMARY', 'ux_crm_type_table', 'ux_b_crm_dynamic_type_entity_type_id', 'IX_B_CRM_TYPE_CSI',
+        'IX_B_CRM_TYPE_IS_INITIALIZED', 'IX_B_CRM_TYPE_CREATED_TIME'],
+      b_crm_invoice_basket: ['PRIMARY', 'IXS_BASKET_LID', 'IXS_BASKET_USER_ID', 'IXS_BASKET_ORDER_ID', 'IXS_BASKET_PRODUCT_ID',
+        'IXS_BASKET_PRODUCT_PRICE_ID', 'IXS_SBAS_XML_ID', 'IXS_BASKET_DATE_INSERT', 'IXS_BASKET_SET_PARENT_ID'],
+      b_crm_invoice_props_value: ['PRIMARY', 'IX_SOPV_ORD_PROP_UNI', 'IX_SOPV_ORD_PROP_UNI_OLD'],
+      b_crm_invoice: ['PRIMARY', 'IXS_ACCOUNT_NUMBER', 'IXS_ORDER_PERSON_TYPE_ID', 'IXS_ORDER_STATUS_ID', 'IXS_ORDER_REC_ID',
+        'IX_SOO_AFFILIATE_ID', 'IXS_ORDER_UPDATED_1C', 'IXS_SALE_COUNT', 'IXS_DATE_UPDATE', 'IXS_XML_ID', 'IXS_ID_1C',
+        'IX_BSO_DATE_ALLOW_DELIVERY', 'IX_BSO_ALLOW_DELIVERY', 'IX_BSO_DATE_CANCELED', 'IX_BSO_CANCELED', 'IX_BSO_DATE_PAYED',
+        'IX_BSO_DATE_INSERT', 'IX_BSO_DATE_PAY_BEFORE', 'IX_B_CRM_INVOICE_SEARCH'],
+    };
+    for (const [table, names] of Object.entries(expected)) {
+      expect([...(await indexes(v25.db, v25.name, table)).keys()].sort(), table).toEqual([...names].sort());
+    }
+    // crm 23.x: the same, minus the audit-column indexes 25.x added to the type registry.
+    expect([...(await indexes(v23.db, v23.name, 'b_crm_dynamic_type')).keys()].sort()).toEqual(['PRIMARY', 'ux_crm_type_table']);
   });
 
   it('has no index on smart-invoice UPDATED_TIME nor on contact/company DATE_MODIFY by default', async () => {

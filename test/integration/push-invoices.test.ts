@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCompany } from '../fixture/builders/company.ts';
 import { buildContact } from '../fixture/builders/contact.ts';
+import { buildProduct } from '../fixture/builders/product.ts';
 import {
-  apiWrites, createPushWorld, errorsOf, inboxOf, lastSeq, linkOf, simContact, simContactsNamed, simInvoicesByKey, type PushWorld,
+  apiWrites, createPushWorld, errorsOf, inboxOf, lastSeq, linkOf, simContact, simContactsNamed, simInvoicesByKey, simState, type PushWorld,
 } from './support/push-harness.ts';
 import { KINDS, type InvoiceKindAdapter } from './support/invoice-kinds.ts';
 
@@ -54,6 +55,19 @@ describe.each(KINDS)('$kind invoices', (k: InvoiceKindAdapter) => {
     });
     const [contactRow] = await inboxOf(world, 'contact', payer.id);
     expect(JSON.parse(contactRow.PAYLOAD)).toEqual({ fields: { UF_CRM_XERO_ID: invoice!.ContactID.toLowerCase() } });
+  });
+
+  it('creates a Xero Item for a catalog product used on the invoice and references it on the line', async () => {
+    const payer = await person();
+    const code = unique(`SKU-${k.kind}-`);
+    const product = await buildProduct(world.db, { name: 'Support retainer', price: 800, code, vatId: world.info.vat.gst15, vatIncluded: false });
+    const id = await k.create(world, { contactId: payer.id, lines: [{ productId: product.productId, name: 'Support retainer', price: 800 }] });
+    await world.pass();
+    const item = simState(world).items.find((i) => i.Code === code);
+    expect(item).toMatchObject({ Name: 'Support retainer', SalesDetails: { UnitPrice: 800, AccountCode: '200', TaxType: 'OUTPUT2' } });
+    const [invoice] = simInvoicesByKey(world, k.key(id));
+    expect(invoice!.LineItems[0]).toMatchObject({ ItemCode: code, AccountCode: '200', TaxType: 'OUTPUT2', UnitAmount: 800 });
+    expect(await linkOf(world, 'product', product.productId)).toMatchObject({ STATE: 'synced', XERO_NUMBER: code });
   });
 
   it('makes no write call on a second pass when nothing changed in Bitrix', async () => {

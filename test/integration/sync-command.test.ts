@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildContact } from '../fixture/builders/contact.ts';
-import { apiWrites, createPushWorld, INSTANCE, lastSeq, simInvoicesByKey, type PushWorld } from './support/push-harness.ts';
+import { apiWrites, createPushWorld, lastSeq, simInvoicesByKey, type PushWorld } from './support/push-harness.ts';
 import { SMART, LEGACY } from './support/invoice-kinds.ts';
 import { runCli } from './support/cli-process.ts';
 
@@ -61,21 +61,21 @@ describe('b24xero sync --once', () => {
     expect(summary.problems).toContainEqual(expect.objectContaining({ entity: 'smart_invoice', id: bad, action: 'error' }));
     expect(simInvoicesByKey(world, SMART.key(good))).toHaveLength(1);
     const run = await world.db.selectFrom('b_b24xero_run').selectAll().where('ID', '=', summary.runId).executeTakeFirstOrThrow();
-    expect(run).toMatchObject({ STATUS: 'ok', KIND: 'sync', INSTANCE: INSTANCE, DRY_RUN: 'N' });
+    expect(run).toMatchObject({ STATUS: 'ok', KIND: 'sync', INSTANCE: world.instance, DRY_RUN: 'N' });
     expect(JSON.parse(run.STATS)).toMatchObject({ created: summary.stats.created, failed: summary.stats.failed, apiCalls: summary.stats.apiCalls });
     expect(summary.stats.apiCalls).toBeGreaterThan(0);
   });
 
   it('refuses to run while another process holds the instance lock, with a clear message', async () => {
     await world.db.connection().execute(async (conn) => {
-      const { rows } = await sql<{ got: number }>`SELECT GET_LOCK(${`b24xero:${INSTANCE}`}, 0) AS got`.execute(conn);
+      const { rows } = await sql<{ got: number }>`SELECT GET_LOCK(${`b24xero:${world.instance}`}, 0) AS got`.execute(conn);
       expect(Number(rows[0]!.got)).toBe(1);
       try {
         const { code, stderr } = await runCli(['sync', '--once'], world.env());
         expect(code).toBe(3);
-        expect(stderr).toContain(`already syncing instance '${INSTANCE}'`);
+        expect(stderr).toContain(`already syncing instance '${world.instance}'`);
       } finally {
-        await sql`SELECT RELEASE_LOCK(${`b24xero:${INSTANCE}`})`.execute(conn);
+        await sql`SELECT RELEASE_LOCK(${`b24xero:${world.instance}`})`.execute(conn);
       }
     });
   });

@@ -2,25 +2,14 @@
  * The admin API acting as a Xero user, observed through xero-node: what the daemon would see after someone approves,
  * emails, pays, voids or edits in the Xero web app.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SimForTest } from './harness.ts';
+import { describe, expect, it } from 'vitest';
 import { SimAdminError } from './harness.ts';
-import { approvedInvoice, createContact, salesInvoice, startAccountingSim } from './accounting-helpers.ts';
+import { accountingSuite, approvedInvoice, createContact, currentInvoice, salesInvoice } from './accounting-helpers.ts';
 
-let h: SimForTest;
-let xero: SimForTest['xero'];
-let tenantId: string;
+const h = await accountingSuite();
+const { xero, tenantId } = h;
 
-beforeAll(async () => {
-  h = await startAccountingSim();
-  xero = h.xero;
-  tenantId = h.tenantId;
-});
-afterAll(async () => {
-  await h.close();
-});
-
-const invoiceNow = async (id: string) => (await xero.accountingApi.getInvoice(tenantId, id)).body.invoices![0]!;
+const invoiceNow = (id: string) => currentInvoice(xero, tenantId, id);
 
 async function draft() {
   const contact = await createContact(xero, tenantId, undefined, { emailAddress: 'ap@example.test' });

@@ -1,21 +1,10 @@
 /** Contacts through xero-node: uniqueness rules with Xero's texts, persons, archived contacts, queries. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Contact, Invoice, Phone, Address } from 'xero-node';
-import type { SimForTest } from './harness.ts';
-import { createContact, messages, rejection, salesInvoice, startAccountingSim, uniqueName } from './accounting-helpers.ts';
+import { accountingSuite, createContact, messages, rejection, salesInvoice, uniqueName } from './accounting-helpers.ts';
 
-let h: SimForTest;
-let xero: SimForTest['xero'];
-let tenantId: string;
-
-beforeAll(async () => {
-  h = await startAccountingSim();
-  xero = h.xero;
-  tenantId = h.tenantId;
-});
-afterAll(async () => {
-  await h.close();
-});
+const h = await accountingSuite();
+const { xero, tenantId } = h;
 
 const nameTaken = (name: string) =>
   `The contact name ${name} is already assigned to another contact. The contact name must be unique across all active contacts.`;
@@ -43,6 +32,14 @@ describe('creating and updating contacts', () => {
     const res = await xero.accountingApi.updateOrCreateContacts(tenantId, { contacts: [{ name, emailAddress: 'new@example.test' }] });
     expect(res.body.contacts![0]!.contactID).toBe(first.contactID);
     expect(res.body.contacts![0]!.emailAddress).toBe('new@example.test');
+  });
+
+  it('POST /Contacts with an existing ContactNumber updates that contact, even under a new name', async () => {
+    const number = `B24-${Math.random().toString(36).slice(2, 8)}`;
+    const first = await createContact(xero, tenantId, uniqueName('Before'), { contactNumber: number });
+    const renamed = uniqueName('After');
+    const res = await xero.accountingApi.updateOrCreateContacts(tenantId, { contacts: [{ contactNumber: number, name: renamed }] });
+    expect(res.body.contacts!.map((c) => [c.contactID, c.name])).toEqual([[first.contactID, renamed]]);
   });
 
   it('allows a new contact with the name of an archived one', async () => {
@@ -198,10 +195,13 @@ describe('querying contacts', () => {
   it('marks a contact as customer once a sales invoice is raised against it', async () => {
     const contact = await createContact(xero, tenantId);
     expect(contact.isCustomer).toBe(false);
+    h.sim.clock.advance(1_000);
     await xero.accountingApi.createInvoices(tenantId, { invoices: [{ type: Invoice.TypeEnum.ACCREC, contact: { contactID: contact.contactID },
       lineItems: [{ description: 'x', quantity: 1, unitAmount: 1, accountCode: '200' }] }] });
     const reread = await xero.accountingApi.getContact(tenantId, contact.contactID!);
     expect(reread.body.contacts![0]!.isCustomer).toBe(true);
+    // Xero does not count IsCustomer/IsSupplier as a change to the contact (reference §5, If-Modified-Since).
+    expect(reread.body.contacts![0]!.updatedDateUTC).toEqual(contact.updatedDateUTC);
   });
 
   it('shows outstanding and overdue balances when one contact is read', async () => {

@@ -1,5 +1,6 @@
 /** Shared set-up for the accounting conformance suites: a simulator with generous limits and error helpers. */
 import { randomUUID } from 'node:crypto';
+import { afterAll } from 'vitest';
 import type { XeroClient } from 'xero-node';
 import { Invoice, LineAmountTypes } from 'xero-node';
 import type { OrgOptions } from '../sim/contract.ts';
@@ -11,6 +12,17 @@ export function startAccountingSim(organisations?: OrgOptions[]): Promise<SimFor
     limits: { perMinute: 1_000_000, perDay: 1_000_000, appPerMinute: 1_000_000, concurrent: 50 },
     ...(organisations ? { organisations } : {}),
   });
+}
+
+/**
+ * One simulator for the calling test file, closed after its tests: each accounting suite opens with
+ * `const h = await accountingSuite(); const { xero, tenantId } = h;` (top-level await, at collection time).
+ */
+export async function accountingSuite(organisations?: OrgOptions[]): Promise<SimForTest> {
+  let started: SimForTest | undefined;
+  afterAll(() => started?.close());
+  started = await startAccountingSim(organisations);
+  return started;
 }
 
 export interface Rejection {
@@ -79,6 +91,11 @@ export async function approvedInvoice(xero: XeroClient, tenantId: string, extra:
       { status: Invoice.StatusEnum.AUTHORISED, ...extra })],
   });
   return res.body.invoices![0]!;
+}
+
+/** The invoice as Xero has it now (GET /Invoices/{id}). */
+export async function currentInvoice(xero: XeroClient, tenantId: string, id: string) {
+  return (await xero.accountingApi.getInvoice(tenantId, id)).body.invoices![0]!;
 }
 
 /** Raw JSON of the last response (xero-node drops the envelope and re-types dates in `body`). */

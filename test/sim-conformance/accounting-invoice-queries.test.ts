@@ -2,14 +2,12 @@
  * Reading invoices: by id and number, the explicit filters, Xero's `where` and `order`, paging, If-Modified-Since,
  * summaryOnly and includeArchived — against a small, known set of invoices.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { Invoice } from 'xero-node';
-import type { SimForTest } from './harness.ts';
-import { createContact, rejection, salesInvoice, startAccountingSim } from './accounting-helpers.ts';
+import { accountingSuite, createContact, rejection, salesInvoice } from './accounting-helpers.ts';
 
-let h: SimForTest;
-let xero: SimForTest['xero'];
-let tenantId: string;
+const h = await accountingSuite();
+const { xero, tenantId } = h;
 let alice: string;
 let bob: string;
 const ids: Record<string, string> = {};
@@ -19,9 +17,6 @@ let afterSetup: Date;
 const line = (unitAmount: number) => ({ description: 'Service', quantity: 1, unitAmount, accountCode: '200', taxType: 'OUTPUT2' });
 
 beforeAll(async () => {
-  h = await startAccountingSim();
-  xero = h.xero;
-  tenantId = h.tenantId;
   alice = (await createContact(xero, tenantId, 'Alice Ltd')).contactID!;
   bob = (await createContact(xero, tenantId, 'Bob Ltd')).contactID!;
   const res = await xero.accountingApi.createInvoices(tenantId, { invoices: [
@@ -36,9 +31,6 @@ beforeAll(async () => {
   h.sim.clock.advance(5_000);
   afterSetup = h.sim.clock.now();
   h.sim.clock.advance(5_000);
-});
-afterAll(async () => {
-  await h.close();
 });
 
 const refs = (invoices: Invoice[] | undefined) => (invoices ?? []).map((i) => i.reference);
@@ -56,6 +48,7 @@ describe('getting one invoice', () => {
     const failure = await rejection(xero.accountingApi.getInvoice(tenantId, '6f0e8c5e-0000-4000-8000-000000000000'));
     expect(failure.status).toBe(404);
     expect(failure.body).toBe("The resource you're looking for cannot be found");
+    expect(failure.headers['content-type']).toMatch(/^text\/html/);
   });
 });
 

@@ -2,27 +2,17 @@
  * What a fresh organisation looks like through xero-node: the Organisation record, chart of accounts, tax rates,
  * currencies and tracking — for the default NZ org and the AU, UK and US presets.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SimForTest } from './harness.ts';
-import { startAccountingSim } from './accounting-helpers.ts';
+import { describe, expect, it } from 'vitest';
+import { accountingSuite } from './accounting-helpers.ts';
 
-let h: SimForTest;
-let xero: SimForTest['xero'];
-const tenant: Record<string, string> = {};
-
-beforeAll(async () => {
-  h = await startAccountingSim([
-    { country: 'NZ' },
-    { country: 'AU', name: 'Sydney Traders' },
-    { country: 'UK' },
-    { country: 'US', tenantId: '0f8fad5b-d9cb-469f-a165-70867728950e' },
-  ]);
-  xero = h.xero;
-  for (const t of h.sim.tenants()) tenant[t.country] = t.tenantId;
-});
-afterAll(async () => {
-  await h.close();
-});
+const h = await accountingSuite([
+  { country: 'NZ' },
+  { country: 'AU', name: 'Sydney Traders' },
+  { country: 'UK' },
+  { country: 'US', tenantId: '0f8fad5b-d9cb-469f-a165-70867728950e' },
+]);
+const { xero } = h;
+const tenant: Record<string, string> = Object.fromEntries(h.sim.tenants().map((t) => [t.country, t.tenantId]));
 
 const org = async (country: string) => (await xero.accountingApi.getOrganisations(tenant[country]!)).body.organisations![0]!;
 const taxRates = async (country: string) => (await xero.accountingApi.getTaxRates(tenant[country]!)).body.taxRates!;
@@ -95,6 +85,9 @@ describe('a fresh New Zealand organisation', () => {
     const categories = (await xero.accountingApi.getTrackingCategories(tenant.NZ!)).body.trackingCategories!;
     expect(categories.map((c) => c.name)).toEqual(['Region']);
     expect(categories[0]!.options!.map((o) => o.name)).toEqual(['North', 'South']);
+    const one = (await xero.accountingApi.getTrackingCategory(tenant.NZ!, categories[0]!.trackingCategoryID!)).body.trackingCategories!;
+    expect(one).toEqual(categories);
+    expect(one[0]!.options!.map((o) => String(o.status))).toEqual(['ACTIVE', 'ACTIVE']);
   });
 
   it('tracks invoice lines by category and option name', async () => {

@@ -1,5 +1,4 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startSimulator } from '../sim/index.ts';
 import { parseXeroError, startSimForTest, xeroNodeAxios, type SimForTest } from './harness.ts';
 
 /** Injected faults as xero-node (v20, no retries, no default timeout) surfaces them. */
@@ -12,9 +11,12 @@ afterAll(() => h.close());
 
 const ORG = '/api.xro/2.0/Organisation';
 
-async function failure(): Promise<ReturnType<typeof parseXeroError>> {
-  return parseXeroError(await h.xero.accountingApi.getOrganisations(h.tenantId).then(() => '{"response":{"statusCode":200}}', (e: unknown) => e));
+/** What xero-node made of GET /Organisation: its rejection, or a stand-in with statusCode 200 when it succeeded. */
+async function failure(on: SimForTest = h): Promise<ReturnType<typeof parseXeroError>> {
+  return parseXeroError(await on.xero.accountingApi.getOrganisations(on.tenantId).then(() => '{"response":{"statusCode":200}}', (e: unknown) => e));
 }
+
+const LIMIT_HEADERS = ['x-daylimit-remaining', 'x-minlimit-remaining', 'x-appminlimit-remaining'];
 
 describe('fault kinds', () => {
   it('500: xero-node rejects with statusCode 500 and Xero\'s error body', async () => {
@@ -22,6 +24,8 @@ describe('fault kinds', () => {
     const error = await failure();
     expect(error.response.statusCode).toBe(500);
     expect(error.body).toMatchObject({ Type: 'UnknownErrorException' });
+    // Every answer for a known tenant carries the limit headers, injected failures too.
+    for (const name of LIMIT_HEADERS) expect(error.response.headers[name]).toMatch(/^\d+$/);
   });
 
   it('503: xero-node rejects with statusCode 503 and a text body', async () => {
@@ -29,6 +33,16 @@ describe('fault kinds', () => {
     const error = await failure();
     expect(error.response.statusCode).toBe(503);
     expect(typeof error.body).toBe('string');
+    expect(error.response.headers['x-daylimit-remaining']).toMatch(/^\d+$/);
+  });
+
+  it('404: xero-node rejects with statusCode 404 and Xero\'s text/html "cannot be found" page', async () => {
+    h.sim.addFault({ kind: '404', path: ORG, times: 1 });
+    const error = await failure();
+    expect(error.response.statusCode).toBe(404);
+    expect(error.body).toBe("The resource you're looking for cannot be found");
+    expect(error.response.headers['content-type']).toMatch(/^text\/html/);
+    expect((await failure()).response.statusCode).toBe(200);
   });
 
   it('reset: the connection drops, xero-node rejects with statusCode 0 and the socket error', async () => {
@@ -62,11 +76,13 @@ describe('fault kinds', () => {
     expect(h.sim.requests({ since, path: ORG }).map((r) => r.fault)).toEqual(['latency']);
   });
 
-  it('429 burst of n: the next n calls are refused with Retry-After, then calls succeed', async () => {
+  it('429 burst of n: the next n calls are refused with Retry-After and X-Rate-Limit-Problem, then calls succeed', async () => {
     h.sim.addFault({ kind: '429', path: ORG, times: 2 });
-    const statuses = [];
-    for (let i = 0; i < 3; i++) statuses.push((await failure()).response.statusCode);
-    expect(statuses).toEqual([429, 429, 200]);
+    const answers = [];
+    for (let i = 0; i < 3; i++) answers.push((await failure()).response);
+    expect(answers.map((a) => a.statusCode)).toEqual([429, 429, 200]);
+    expect(answers[0]!.headers).toMatchObject({ 'retry-after': '1', 'x-rate-limit-problem': 'minute' });
+    for (const name of LIMIT_HEADERS) expect(answers[0]!.headers[name]).toMatch(/^\d+$/);
   });
 
   it('matches faults by method and path pattern only', async () => {
@@ -99,44 +115,37 @@ describe('fault kinds', () => {
 });
 
 describe('shutdown', () => {
-  it('close() ends a request that hangs forever: the client sees the connection drop and close resolves', async () => {
-    const sim = await startSimulator();
-    sim.addFault({ kind: 'hang', path: ORG });
-    const token = (await sim.fetchToken()).access_token;
-    const pending = fetch(`${sim.url}${ORG}`, { headers: { authorization: `Bearer ${token}` } }).then(
-      () => 'answered',
-      () => 'dropped',
-    );
-    while (sim.limitUsage(sim.defaultTenantId).inFlight === 0) await new Promise((resolve) => setImmediate(resolve));
-    await sim.close();
-    expect(await pending).toBe('dropped');
-    await sim.close(); // idempotent
+  it('close() ends a request that hangs forever: xero-node sees the connection drop (statusCode 0) and close resolves', async () => {
+    const other = await startSimForTest();
+    other.sim.addFault({ kind: 'hang', path: ORG });
+    const pending = failure(other);
+    while (other.sim.limitUsage(other.tenantId).inFlight === 0) await new Promise((resolve) => setImmediate(resolve));
+    await other.close();
+    expect((await pending).response.statusCode).toBe(0);
+    await other.close(); // idempotent
   });
 });
 
 describe('random faults', () => {
   async function statusesWithSeed(seed: number): Promise<number[]> {
-    const sim = await startSimulator({ seed, randomFaults: { '500': 0.3, '503': 0.2 } });
+    const seeded = await startSimForTest({ seed, randomFaults: { '500': 0.3, '503': 0.2 } });
     try {
-      const token = (await sim.fetchToken()).access_token;
       const out: number[] = [];
-      for (let i = 0; i < 30; i++) {
-        const res = await fetch(`${sim.url}${ORG}`, { headers: { authorization: `Bearer ${token}` } });
-        await res.arrayBuffer();
-        out.push(res.status);
-      }
+      for (let i = 0; i < 30; i++) out.push((await failure(seeded)).response.statusCode);
       return out;
     } finally {
-      await sim.close();
+      await seeded.close();
     }
   }
 
   it('leave the token endpoint alone by default, so a client can still authenticate', async () => {
-    const sim = await startSimulator({ seed: 1, randomFaults: { '503': 1 } });
+    // startSimForTest takes its token from /connect/token: it would reject if the 503-always rate reached it.
+    const seeded = await startSimForTest({ seed: 1, randomFaults: { '503': 1 } });
     try {
-      await expect(sim.fetchToken()).resolves.toMatchObject({ token_type: 'Bearer' });
+      expect((await failure(seeded)).response.statusCode).toBe(503);
+      await expect(seeded.sim.fetchToken()).resolves.toMatchObject({ token_type: 'Bearer' });
     } finally {
-      await sim.close();
+      await seeded.close();
     }
   });
 

@@ -34,7 +34,22 @@ describe('Idempotency-Key', () => {
     );
     expect(error.response.statusCode).toBe(400);
     expect(error.body).toMatchObject({ Status: 400, Title: 'Bad Request', Detail: 'Idempotency-Key has already been used with a different request.' });
+    expect(error.response.headers['x-minlimit-remaining']).toMatch(/^\d+$/);
     expect(await contactsNamed(`Second ${key}`)).toBe(0);
+  });
+
+  it('accepts a key of 128 characters and refuses a longer one with 400, running nothing', async () => {
+    const name = `Long key ${randomUUID()}`;
+    const longest = 'k'.repeat(127) + name.slice(-1);
+    expect((await h.xero.accountingApi.createContacts(h.tenantId, { contacts: [{ name }] }, undefined, longest)).response.status).toBe(200);
+    const tooLong = `${longest}x`;
+    const other = `${name} 2`;
+    const error = parseXeroError(
+      await h.xero.accountingApi.createContacts(h.tenantId, { contacts: [{ name: other }] }, undefined, tooLong).catch((e: unknown) => e),
+    );
+    expect(error.response.statusCode).toBe(400);
+    expect(error.body).toMatchObject({ Status: 400, Detail: 'Idempotency-Key must be 128 characters or fewer.' });
+    expect(await contactsNamed(other)).toBe(0);
   });
 
   it('treats the same key on another route as a different request', async () => {

@@ -13,11 +13,13 @@ import { parseXeroError, startSimForTest, xeroNodeAxios, type SimForTest } from 
 const axios = xeroNodeAxios();
 let sim: RunningSimulator;
 let interceptor: number;
+/** Where the interceptor sends xero-node's hard-coded Xero hosts; a test may point it at another simulator. */
+let xeroHosts = (): string => sim.url;
 
 beforeAll(async () => {
   sim = await startSimulator({ port: 0, organisations: [{ country: 'NZ' }] });
   interceptor = axios.interceptors.request.use((config: { url?: string }) => {
-    config.url = config.url?.replace(/^https:\/\/(identity|api)\.xero\.com/, sim.url);
+    config.url = config.url?.replace(/^https:\/\/(identity|api)\.xero\.com/, xeroHosts());
     return config;
   });
 });
@@ -145,11 +147,18 @@ describe('API authentication and tenant checks', () => {
   });
 
   it('lists one connection per organisation at GET /connections (xero-node updateTenants)', async () => {
-    const token = await h.sim.fetchToken('two-orgs', 's2');
-    const res = await fetch(`${h.sim.url}/connections`, { headers: { authorization: `Bearer ${token.access_token}` } });
-    const connections = (await res.json()) as any[];
-    expect(connections.map((c) => c.tenantId).sort()).toEqual(h.sim.tenants().map((t) => t.tenantId).sort());
-    expect(connections[0]).toMatchObject({ tenantType: 'ORGANISATION', tenantName: expect.any(String), id: expect.any(String), authEventId: expect.any(String) });
+    const xero = new XeroClient({ clientId: 'two-orgs', clientSecret: 's2', grantType: 'client_credentials' });
+    xero.accountingApi.basePath = `${h.sim.url}/api.xro/2.0`;
+    xeroHosts = () => h.sim.url;
+    try {
+      await xero.getClientCredentialsToken();
+      const connections = (await xero.updateTenants(true)) as { tenantId: string; tenantType: string; tenantName: string; id: string; authEventId: string; orgData: { baseCurrency: string } }[];
+      expect(connections.map((c) => c.tenantId).sort()).toEqual(h.sim.tenants().map((t) => t.tenantId).sort());
+      expect(connections[0]).toMatchObject({ tenantType: 'ORGANISATION', tenantName: expect.any(String), id: expect.any(String), authEventId: expect.any(String) });
+      expect(connections.map((c) => String(c.orgData.baseCurrency)).sort()).toEqual(['AUD', 'NZD']);
+    } finally {
+      xeroHosts = () => sim.url;
+    }
   });
 });
 

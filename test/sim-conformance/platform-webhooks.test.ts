@@ -2,6 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Invoice } from 'xero-node';
 import type { WebhookPayload } from '../sim/index.ts';
 import { startSimForTest, type SimForTest } from './harness.ts';
 
@@ -123,6 +124,22 @@ describe('event delivery', () => {
     expect(receiver.payloads.at(-1)!.firstEventSequence).toBe(lastSeq + 1);
     const { deliveries } = await h.admin('/webhooks');
     expect(deliveries.at(-1)).toMatchObject({ ok: true, status: 200, events: 1, attempt: 1 });
+  });
+
+  it('reports a sales invoice as an INVOICE CREATE, its approval as an INVOICE UPDATE, dated like Xero (UTC, no zone letter)', async () => {
+    const start = receiver.payloads.flatMap((p) => p.events).length;
+    const contact = (await h.xero.accountingApi.createContacts(h.tenantId, { contacts: [{ name: `Hook invoice ${Date.now()}` }] })).body.contacts![0]!;
+    const before = (await receiver.events(start + 1)).length; // the contact's own CREATE has arrived
+    const created = await h.xero.accountingApi.createInvoices(h.tenantId, { invoices: [{
+      type: Invoice.TypeEnum.ACCREC, contact: { contactID: contact.contactID },
+      lineItems: [{ description: 'Hooked', quantity: 1, unitAmount: 10, accountCode: '200' }],
+    }] });
+    const invoiceID = created.body.invoices![0]!.invoiceID!;
+    await h.xero.accountingApi.updateInvoice(h.tenantId, invoiceID, { invoices: [{ status: Invoice.StatusEnum.AUTHORISED }] });
+    const events = (await receiver.events(before + 2)).slice(before).filter((e) => e.resourceId === invoiceID);
+    expect(events.map((e) => [e.eventCategory, e.eventType])).toEqual([['INVOICE', 'CREATE'], ['INVOICE', 'UPDATE']]);
+    expect(events[0]!.resourceUrl).toBe(`https://api.xero.com/api.xro/2.0/Invoices/${invoiceID}`);
+    expect(events[0]!.eventDateUtc).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}$/);
   });
 
   it('covers tenants created later with an app-wide webhook (no tenantId)', async () => {

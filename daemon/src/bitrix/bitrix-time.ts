@@ -13,12 +13,20 @@ export class TimeZoneError extends Error {
   override name = 'TimeZoneError';
 }
 
+/** Whether `zone` is an IANA zone this runtime knows (what Intl accepts). */
+export function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** The zone Bitrix wrote its times in: the BITRIX_TIMEZONE setting if given (validated), else the system zone. */
 export function resolveBitrixTimeZone(setting?: string | null): string {
   const zone = setting?.trim() || Intl.DateTimeFormat().resolvedOptions().timeZone;
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-  } catch {
+  if (!isTimeZone(zone)) {
     throw new TimeZoneError(`BITRIX_TIMEZONE ${JSON.stringify(zone)} is not an IANA time zone (e.g. Europe/Berlin, Pacific/Auckland)`);
   }
   return zone;

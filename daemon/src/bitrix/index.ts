@@ -13,4 +13,4 @@ export {
   SCAN_KINDS, SCAN_SOURCES, DEFAULT_OVERLAP_SECONDS, DEFAULT_SCAN_LIMIT,
   type ScanKind, type ScanPage, type ScanPosition, type ScanRow, type ScanOptions,
 } from './scan.ts';
-export { resolveBitrixTimeZone, naiveToUtc, utcToNaive, shiftNaive, repeatedWallClockSeconds, TimeZoneError } from './bitrix-time.ts';
+export { isTimeZone, resolveBitrixTimeZone, naiveToUtc, utcToNaive, shiftNaive, repeatedWallClockSeconds, TimeZoneError } from './bitrix-time.ts';

@@ -64,9 +64,10 @@ async function loadDetails(
     db.selectFrom('b_crm_addr')
       .select(['ID', 'TYPE_ID', 'ENTITY_TYPE_ID', 'ENTITY_ID', 'ANCHOR_TYPE_ID', 'ANCHOR_ID', 'ADDRESS_1', 'ADDRESS_2',
         'CITY', 'POSTAL_CODE', 'REGION', 'PROVINCE', 'COUNTRY', 'COUNTRY_CODE'])
-      // Both branches must be index ranges (b_crm_addr has no index led by ENTITY_TYPE_ID): the anchor index finds
-      // requisite addresses and the own addresses crm anchors to their owner; the unique key, entered through the
-      // known TYPE_IDs, finds own addresses written without an anchor. Together an index merge, not a table scan.
+      // Both branches are index ranges on crm's own indexes: (ANCHOR_TYPE_ID, ANCHOR_ID, TYPE_ID) finds requisite
+      // addresses and the own addresses crm anchors to their owner; (ENTITY_ID, ENTITY_TYPE_ID) or the unique
+      // (TYPE_ID, ENTITY_TYPE_ID, ENTITY_ID), entered through the known TYPE_IDs, finds own addresses written without
+      // an anchor. Together an index merge, not a table scan.
       .where((eb) => {
         const own: ReturnType<typeof eb.and>[] = [];
         const anchored: ReturnType<typeof eb.and>[] = [];

@@ -1,4 +1,5 @@
 import { validate as isValidCron } from 'node-cron';
+import { isTimeZone } from '../bitrix/bitrix-time.ts';
 import { poolOptionsFromUrl } from '../db/connect.ts';
 
 export const XERO_AUTH_MODES = ['client_credentials', 'authorization_code'] as const;
@@ -173,13 +174,4 @@ function listenAddress(value: string | undefined, problems: string[]): HttpListe
   }
   const host = (match[1] ?? '127.0.0.1').replace(/^\[|\]$/g, '');
   return { host, port };
-}
-
-function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
 }

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { PassResult } from '../sync/pass.ts';
+import type { PlanEntry } from '../sync/push/push-context.ts';
 import type { StateDb, LinkRow } from '../state/tables.ts';
 import type { Contact, Invoice } from '../xero/index.ts';
 import { clip, formatMoney, textTable } from './text-table.ts';
@@ -26,6 +27,15 @@ export function statsLine(result: PassResult): string {
   const s = result.stats;
   return `${s.created} created, ${s.updated} updated, ${s.unchanged} unchanged, ${s.skipped} skipped, ${s.conflicts} conflicts, ` +
     `${s.failed} failed; contacts ${s.contactsCreated} created, items ${s.itemsPushed} pushed; ${s.apiCalls} Xero API calls`;
+}
+
+/** A dry run's plan in a few words: 'create 9, skip 2, error 1'. */
+export function planSummary(plan: readonly PlanEntry[]): string {
+  const counts = new Map<string, number>();
+  for (const entry of plan) counts.set(entry.action, (counts.get(entry.action) ?? 0) + 1);
+  const order = ['create', 'update', 'unchanged', 'recover', 'skip', 'conflict', 'error'];
+  const parts = order.filter((a) => counts.has(a)).map((a) => `${a} ${counts.get(a)}`);
+  return parts.length > 0 ? parts.join(', ') : 'nothing to do';
 }
 
 export interface LandedInvoice {
@@ -133,14 +143,15 @@ export interface NotSynced {
 }
 
 /**
- * Records this pass did not put in Xero: the open per-record errors (b_b24xero_record_error, what the dashboard
- * lists) and the invoices the pass skipped on purpose (its plan), errors first, each with its Bitrix number.
+ * Records not in Xero: the open per-record errors (b_b24xero_record_error, what the dashboard lists) and the
+ * invoices skipped on purpose (a real pass only counts skips, so they come from a dry run's plan), errors first,
+ * each with its Bitrix number.
  */
-export async function notSynced(state: StateDb, result: PassResult): Promise<NotSynced[]> {
+export async function notSynced(state: StateDb, plan: readonly PlanEntry[]): Promise<NotSynced[]> {
   const errors = await state.selectFrom('b_b24xero_record_error').selectAll()
     .where('RESOLVED_AT', 'is', null).where('SEVERITY', '=', 'error')
     .orderBy('ENTITY_TYPE', 'desc').orderBy('ENTITY_ID').execute();
-  const skips = result.plan.filter((e) => e.action === 'skip');
+  const skips = plan.filter((e) => e.action === 'skip');
   const numbers = await invoiceNumbers(state, [
     ...errors.map((e) => ({ entityType: e.ENTITY_TYPE as string, id: e.ENTITY_ID })),
     ...skips.map((e) => ({ entityType: e.entity, id: e.id })),

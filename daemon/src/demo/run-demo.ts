@@ -6,12 +6,14 @@ import { closeLogger } from '../runtime/logger.ts';
 import { migrate } from '../state/migrator.ts';
 import type { StateDb } from '../state/tables.ts';
 import { runSyncPass, type PassResult } from '../sync/pass.ts';
+import type { PlanEntry } from '../sync/push/push-context.ts';
 import { editSmartInvoiceRows } from './bitrix-user.ts';
 import type { DemoArgs } from './demo-args.ts';
 import { recreateDemoDatabase } from './demo-database.ts';
 import { buildDemoPortal, type DemoInvoiceRef, type DemoPortal } from './demo-portal.ts';
 import {
-  contactsTable, entityLabel, inboxTable, landedContacts, invoicesById, landedInvoices, landedTable, notSynced, notSyncedTable, pendingInbox, statsLine,
+  contactsTable, entityLabel, inboxTable, invoicesById, landedContacts, landedInvoices, landedTable, notSynced, notSyncedTable,
+  pendingInbox, planSummary, statsLine,
 } from './demo-report.ts';
 import { startDemoXero, type DemoXero } from './demo-xero.ts';
 import { formatMoney } from './text-table.ts';
@@ -57,7 +59,8 @@ export async function runDemo(args: DemoArgs, io: DemoIo): Promise<number> {
     out(`${I}Xero       simulator at ${xero.sim.url}, organisation "Demo Company (NZ)", Custom Connection (client_credentials)`);
     out();
     const story = new Story(db, portal, xero, out);
-    await story.firstPass();
+    const plan = await story.dryRun();
+    await story.firstPass(plan);
     await story.editDraftInBitrix();
     await story.editApprovedInvoice();
     await story.inbox();
@@ -103,21 +106,33 @@ class Story {
     this.#state = db as StateDb;
   }
 
-  async #pass(): Promise<PassResult> {
+  async #pass(dryRun = false): Promise<PassResult> {
     const { gateway, config, log } = this.xero;
     return runSyncPass(
       { db: this.db, gateway, connect: () => gateway.connect(), log },
-      { instance: config.instance, timeZone: config.bitrixTimezone },
+      { instance: config.instance, timeZone: config.bitrixTimezone, dryRun },
     );
+  }
+
+  /** `b24xero sync --once --dry-run`: the plan per record, with reads from Xero but no write anywhere. */
+  async dryRun(): Promise<PlanEntry[]> {
+    const writesBefore = this.xero.sim.counters().writes;
+    const result = await this.#pass(true);
+    const writes = this.xero.sim.counters().writes - writesBefore;
+    this.out(`2. Dry run first, as 'b24xero sync --once --dry-run' (run #${result.runId}): ${planSummary(result.plan)}; ` +
+      `${result.stats.apiCalls} Xero API calls, ${writes} writes`);
+    this.out();
+    this.#expect(writes === 0, `the dry run wrote to Xero ${writes} times`);
+    return result.plan;
   }
 
   #expect(ok: boolean, what: string): void {
     if (!ok) this.surprises.push(what);
   }
 
-  async firstPass(): Promise<void> {
+  async firstPass(dryRunPlan: readonly PlanEntry[]): Promise<void> {
     const result = await this.#pass();
-    this.out(`2. First sync pass (run #${result.runId}): ${statsLine(result)}`);
+    this.out(`3. First sync pass (run #${result.runId}): ${statsLine(result)}`);
     for (const problem of result.settingsProblems) this.out(`${I}module option ignored: ${problem.message}`);
     this.out();
     this.out(`${I}What landed in Xero:`);
@@ -127,8 +142,8 @@ class Story {
     this.out(`${I}Their contacts in Xero (a company with its people; a person paying for themselves):`);
     for (const line of contactsTable(await landedContacts(this.#state, this.xero.gateway), I)) this.out(line);
     this.out();
-    this.out(`${I}What did not, and why (b_b24xero_record_error, and the invoices the pass skipped):`);
-    const missing = await notSynced(this.#state, result);
+    this.out(`${I}What did not, and why (b_b24xero_record_error, and the skips the dry run explained):`);
+    const missing = await notSynced(this.#state, [...dryRunPlan, ...result.plan]);
     for (const line of notSyncedTable(missing, I)) this.out(line);
     this.out();
     const { unsubscribedCurrency, unticked } = this.portal.roles;
@@ -142,7 +157,7 @@ class Story {
     const before = await this.#xeroInvoice(ref);
     const rows = ref.rows.map((r, i) => (i === 0 ? { ...r, quantity: (r.quantity ?? 1) + 2 } : r));
     const bitrixTotal = await editSmartInvoiceRows(this.db, this.portal.info, ref, rows);
-    this.out(`3. A manager edits ${ref.accountNumber} in Bitrix (${ref.rows[0]!.name} × ${ref.rows[0]!.quantity} → × ${rows[0]!.quantity}; ` +
+    this.out(`4. A manager edits ${ref.accountNumber} in Bitrix (${ref.rows[0]!.name} × ${ref.rows[0]!.quantity} → × ${rows[0]!.quantity}; ` +
       `UPDATED_TIME bumped, change-feed row written): Bitrix total now ${formatMoney(bitrixTotal)}`);
     const result = await this.#pass();
     const after = await this.#xeroInvoice(ref);
@@ -161,7 +176,7 @@ class Story {
     const approved = sim.tenantAdmin(sim.defaultTenantId, `invoices/${xeroId}/approve`, 'POST', {});
     if (approved.status !== 200) throw new Error(`the simulator refused to approve ${ref.accountNumber}: ${JSON.stringify(approved.body)}`);
     const before = await this.#xeroInvoice(ref);
-    this.out(`4. An accountant approves ${before?.invoiceNumber ?? ref.accountNumber} in Xero (now ${before?.status}, total ${formatMoney(before?.total)} ${before?.currencyCode ?? ''}); ` +
+    this.out(`5. An accountant approves ${before?.invoiceNumber ?? ref.accountNumber} in Xero (now ${before?.status}, total ${formatMoney(before?.total)} ${before?.currencyCode ?? ''}); ` +
       'Xero is its master from here on');
     const rows = ref.rows.map((r, i) => (i === 0 ? { ...r, quantity: (r.quantity ?? 1) + 2 } : r));
     const bitrixTotal = await editSmartInvoiceRows(this.db, this.portal.info, ref, rows);
@@ -184,7 +199,7 @@ class Story {
 
   async inbox(): Promise<void> {
     const rows = await pendingInbox(this.#state);
-    this.out(`5. Waiting in b_b24xero_inbox for the Bitrix module's applier (the daemon never writes b_crm_* itself): ${rows.length} rows`);
+    this.out(`6. Waiting in b_b24xero_inbox for the Bitrix module's applier (the daemon never writes b_crm_* itself): ${rows.length} rows`);
     for (const line of inboxTable(rows, I)) this.out(line);
     this.out();
   }

@@ -1,20 +1,10 @@
 import { sql, type Kysely } from 'kysely';
 import type { GovernorBudgetState, GovernorBudgetStore } from '../xero/governor.ts';
+import { fromDbUtc, toDbUtc } from './state-db.ts';
 import type { GovernorTable } from './tables.ts';
 
 interface GovernorDb {
   b_b24xero_governor: GovernorTable;
-}
-
-/** 'YYYY-MM-DD HH:MM:SS.mmm' in UTC, the form of the module's DATETIME(3) columns. */
-function dbUtc(ms: number): string {
-  return new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
-}
-
-function fromDbUtc(value: string | null): number | null {
-  if (value === null) return null;
-  const ms = Date.parse(`${value.replace(' ', 'T')}Z`);
-  return Number.isNaN(ms) ? null : ms;
 }
 
 /**
@@ -39,12 +29,12 @@ export class DbGovernorBudgetStore implements GovernorBudgetStore {
       dayUsed: Number(row.DAY_USED),
       dayRemaining: row.DAY_REMAINING === null ? null : Number(row.DAY_REMAINING),
       minRemaining: row.MIN_REMAINING === null ? null : Number(row.MIN_REMAINING),
-      blockedUntil: fromDbUtc(row.BLOCKED_UNTIL),
+      blockedUntil: row.BLOCKED_UNTIL === null ? null : fromDbUtc(row.BLOCKED_UNTIL).getTime(),
     };
   }
 
   async reserve(tenantId: string, dayUtc: string, limit: number, nowMs: number): Promise<{ granted: boolean; dayUsed: number }> {
-    const now = dbUtc(nowMs);
+    const now = toDbUtc(new Date(nowMs));
     // One statement checks and counts atomically. MySQL/MariaDB assign left to right, so DAY_USED, DAY_REMAINING and
     // MIN_REMAINING still see the old DAY_UTC (a row of an earlier day restarts at 1); LAST_INSERT_ID(expr) hands the
     // new count back without a second query.
@@ -73,16 +63,19 @@ export class DbGovernorBudgetStore implements GovernorBudgetStore {
       .set({
         ...(seen.dayRemaining !== null ? { DAY_REMAINING: seen.dayRemaining } : {}),
         ...(seen.minRemaining !== null ? { MIN_REMAINING: seen.minRemaining } : {}),
-        UPDATED_AT: dbUtc(nowMs),
+        UPDATED_AT: toDbUtc(new Date(nowMs)),
       })
       .where('TENANT_ID', '=', tenantId).where('DAY_UTC', '=', dayUtc)
       .execute();
   }
 
   async block(tenantId: string, untilMs: number, nowMs: number): Promise<void> {
+    const until = toDbUtc(new Date(untilMs));
+    const now = toDbUtc(new Date(nowMs));
+    // Values repeated rather than VALUES(col), which MySQL 8.0.20+ deprecates (and its alias syntax is MySQL-only).
     await sql`INSERT INTO b_b24xero_governor (TENANT_ID, DAY_UTC, DAY_USED, BLOCKED_UNTIL, UPDATED_AT)
-              VALUES (${tenantId}, ${dbUtc(nowMs).slice(0, 10)}, 0, ${dbUtc(untilMs)}, ${dbUtc(nowMs)})
-              ON DUPLICATE KEY UPDATE BLOCKED_UNTIL = GREATEST(COALESCE(BLOCKED_UNTIL, VALUES(BLOCKED_UNTIL)), VALUES(BLOCKED_UNTIL)),
-                                      UPDATED_AT = VALUES(UPDATED_AT)`.execute(this.#db);
+              VALUES (${tenantId}, ${now.slice(0, 10)}, 0, ${until}, ${now})
+              ON DUPLICATE KEY UPDATE BLOCKED_UNTIL = GREATEST(COALESCE(BLOCKED_UNTIL, ${until}), ${until}),
+                                      UPDATED_AT = ${now}`.execute(this.#db);
   }
 }

@@ -1,5 +1,6 @@
 import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
+import { toDbUtc } from './state-db.ts';
 import type { TokenTable } from './tables.ts';
 
 interface TokenDb {
@@ -30,11 +31,6 @@ export interface StoredToken {
 }
 
 const FORMAT = 'v1';
-
-/** 'YYYY-MM-DD HH:MM:SS.mmm' in UTC, the form of the module's DATETIME(3) columns. */
-function dbUtc(ms: number): string {
-  return new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
-}
 
 export class TokenStoreError extends Error {
   override readonly name = 'TokenStoreError';
@@ -103,8 +99,8 @@ export class TokenStore {
    * version, or null when the row moved on meanwhile (someone else saved) — the caller must re-read, never overwrite.
    */
   async save(tokenSet: StoredTokenSet, expectedVersion: number | null, tenantId = ''): Promise<number | null> {
-    const now = dbUtc(Date.now());
-    const expires = dbUtc(tokenSet.expires_at * 1000);
+    const now = toDbUtc(new Date());
+    const expires = toDbUtc(new Date(tokenSet.expires_at * 1000));
     const encrypted = this.encrypt(tokenSet);
     if (expectedVersion === null) {
       const r = await sql`INSERT IGNORE INTO b_b24xero_token (INSTANCE, TENANT_ID, TOKEN_SET, EXPIRES_AT, VERSION, UPDATED_AT)
@@ -123,11 +119,14 @@ export class TokenStore {
    * whatever was there. Returns the new version.
    */
   async replace(tokenSet: StoredTokenSet, tenantId = ''): Promise<number> {
-    const now = dbUtc(Date.now());
+    const now = toDbUtc(new Date());
+    const encrypted = this.encrypt(tokenSet);
+    const expires = toDbUtc(new Date(tokenSet.expires_at * 1000));
+    // Values repeated rather than VALUES(col), which MySQL 8.0.20+ deprecates (and its alias syntax is MySQL-only).
     await sql`INSERT INTO b_b24xero_token (INSTANCE, TENANT_ID, TOKEN_SET, EXPIRES_AT, VERSION, UPDATED_AT)
-              VALUES (${this.#instance}, ${tenantId}, ${this.encrypt(tokenSet)}, ${dbUtc(tokenSet.expires_at * 1000)}, 1, ${now})
-              ON DUPLICATE KEY UPDATE TENANT_ID = VALUES(TENANT_ID), TOKEN_SET = VALUES(TOKEN_SET),
-                EXPIRES_AT = VALUES(EXPIRES_AT), VERSION = VERSION + 1, UPDATED_AT = VALUES(UPDATED_AT)`.execute(this.#db);
+              VALUES (${this.#instance}, ${tenantId}, ${encrypted}, ${expires}, 1, ${now})
+              ON DUPLICATE KEY UPDATE TENANT_ID = ${tenantId}, TOKEN_SET = ${encrypted},
+                EXPIRES_AT = ${expires}, VERSION = VERSION + 1, UPDATED_AT = ${now}`.execute(this.#db);
     const row = await this.#db.selectFrom('b_b24xero_token').select('VERSION').where('INSTANCE', '=', this.#instance).executeTakeFirstOrThrow();
     return Number(row.VERSION);
   }

@@ -3,7 +3,7 @@ import { buildSmartInvoice } from '../../fixture/builders/smart-invoice.ts';
 import { buildLegacyInvoice } from '../../fixture/builders/legacy-invoice.ts';
 import type { PushWorld } from './push-harness.ts';
 
-export interface LineSpec { name: string; price: number; quantity?: number; taxRate?: number | null }
+export interface LineSpec { name: string; price: number; quantity?: number; taxRate?: number | null; productId?: number }
 
 export interface InvoiceSpec {
   contactId?: number;
@@ -36,7 +36,7 @@ export const SMART: InvoiceKindAdapter = {
       ...(spec.companyId !== undefined && { companyId: spec.companyId }),
       ...(spec.currency !== undefined && { currency: spec.currency }),
       ...(spec.accountNumber !== undefined && { accountNumber: spec.accountNumber }),
-      rows: spec.lines.map((l) => ({ name: l.name, price: l.price, quantity: l.quantity ?? 1, taxRate: l.taxRate === undefined ? 15 : l.taxRate, taxIncluded: false })),
+      rows: spec.lines.map((l) => ({ ...(l.productId !== undefined && { productId: l.productId }), name: l.name, price: l.price, quantity: l.quantity ?? 1, taxRate: l.taxRate === undefined ? 15 : l.taxRate, taxIncluded: false })),
     });
     return built.id;
   },
@@ -60,7 +60,7 @@ export const LEGACY: InvoiceKindAdapter = {
       ...(spec.companyId !== undefined && { companyId: spec.companyId }),
       ...(spec.currency !== undefined && { currency: spec.currency }),
       ...(spec.accountNumber !== undefined && { accountNumber: spec.accountNumber }),
-      lines: spec.lines.map((l) => ({ name: l.name, price: l.price, quantity: l.quantity ?? 1, vatRate: l.taxRate === undefined ? 15 : l.taxRate, vatIncluded: false })),
+      lines: spec.lines.map((l) => ({ ...(l.productId !== undefined && { productId: l.productId }), name: l.name, price: l.price, quantity: l.quantity ?? 1, vatRate: l.taxRate === undefined ? 15 : l.taxRate, vatIncluded: false })),
     });
     return built.id;
   },

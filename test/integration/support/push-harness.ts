@@ -9,7 +9,6 @@ import { createLogger, type Logger } from '../../../daemon/src/runtime/logger.ts
 import { createXeroGateway, type XeroGateway } from '../../../daemon/src/xero/index.ts';
 import { runSyncPass, type PassOptions, type PassResult } from '../../../daemon/src/sync/pass.ts';
 
-export const INSTANCE = 'itest';
 export const TIME_SCALE = 10;
 
 /**
@@ -18,6 +17,11 @@ export const TIME_SCALE = 10;
  * pointed at it by configuration only, and a separate xero-node client to read Xero back the way a user's app would.
  */
 export interface PushWorld {
+  /**
+   * B24X_INSTANCE of this world. Unique per test file: GET_LOCK names are server-wide, and test files run in
+   * parallel against one MariaDB server, just as two portals' daemons sharing a server need distinct instances.
+   */
+  instance: string;
   t: TestDb;
   db: Kysely<any>;
   info: FixtureInfo;
@@ -37,6 +41,7 @@ export interface PushWorld {
 
 export async function createPushWorld(label: string, simOptions: SimOptions = {}): Promise<PushWorld> {
   const t = await createTestDb(label);
+  const instance = `it-${t.name.slice(-6)}`;
   const info = await createBitrixSchema(t.db);
   await migrate(t.db);
   // Simulated time runs 10× faster and the governor's minute window is scaled to match, so "60 calls a minute" is
@@ -50,20 +55,20 @@ export async function createPushWorld(label: string, simOptions: SimOptions = {}
   const gateway = createXeroGateway({
     clientId: sim.clientId, clientSecret: sim.clientSecret, auth: 'client_credentials',
     apiUrl: `${sim.url}/api.xro/2.0`, identityUrl: sim.url, connectionsUrl: `${sim.url}/connections`,
-    timeoutMs: 10_000, minuteLimit: 60, dailyBudget: 5000, instance: INSTANCE,
+    timeoutMs: 10_000, minuteLimit: 60, dailyBudget: 5000, instance,
   }, { db: t.db, governor: { windowMs: 60_000 / (simOptions.timeScale ?? TIME_SCALE) } });
   const xero = new XeroClient({ clientId: sim.clientId, clientSecret: sim.clientSecret, grantType: 'client_credentials' });
   xero.accountingApi.basePath = `${sim.url}/api.xro/2.0`;
   xero.setTokenSet(await sim.fetchToken());
   return {
-    t, db: t.db, info, sim, tenantId: sim.defaultTenantId, gateway, xero, logLines, log,
+    instance, t, db: t.db, info, sim, tenantId: sim.defaultTenantId, gateway, xero, logLines, log,
     env(overrides = {}) {
       return {
         PATH: process.env.PATH ?? '',
         HOME: process.env.HOME ?? '/tmp',
         B24X_ENV_FILE: '/dev/null',
         BITRIX_DB_URL: t.url,
-        B24X_INSTANCE: INSTANCE,
+        B24X_INSTANCE: instance,
         XERO_CLIENT_ID: sim.clientId,
         XERO_CLIENT_SECRET: sim.clientSecret,
         XERO_API_URL: `${sim.url}/api.xro/2.0`,
@@ -75,7 +80,7 @@ export async function createPushWorld(label: string, simOptions: SimOptions = {}
       };
     },
     pass(options = {}) {
-      return runSyncPass({ db: t.db, gateway, connect: () => gateway.connect(), log }, { instance: INSTANCE, ...options });
+      return runSyncPass({ db: t.db, gateway, connect: () => gateway.connect(), log }, { instance, ...options });
     },
     async close() {
       await sim.close();
@@ -135,7 +140,7 @@ export interface SimContact {
   EmailAddress?: string; ContactPersons: Array<{ FirstName?: string; LastName?: string; EmailAddress?: string }>;
 }
 
-export function simState(world: PushWorld): { invoices: SimInvoice[]; contacts: SimContact[]; items: Array<{ Code: string; ItemID: string }> } {
+export function simState(world: PushWorld): { invoices: SimInvoice[]; contacts: SimContact[]; items: Array<{ Code: string; ItemID: string; Name?: string; SalesDetails: { UnitPrice?: number; AccountCode?: string; TaxType?: string } }> } {
   return world.sim.tenantAdmin(world.tenantId, 'state', 'GET', undefined).body as never;
 }
 

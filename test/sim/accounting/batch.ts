@@ -56,6 +56,13 @@ export function writeBatch(books: Books, req: AccountingRequest, spec: BatchSpec
   });
 }
 
+/** Single-resource POSTs (/Invoices/{id}, /Contacts/{id}, …) have no summarizeErrors parameter: they fail as a whole. */
+export function writeSingle(books: Books, req: AccountingRequest, spec: BatchSpec): AccountingResponse {
+  const query = new URLSearchParams(req.query);
+  query.delete('summarizeErrors');
+  return writeBatch(books, { ...req, query }, spec);
+}
+
 function failedElement(element: Record<string, unknown>, idField: string, messages: string[]): Record<string, unknown> {
   return {
     ...element,

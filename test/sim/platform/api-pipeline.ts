@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
-import type { AccountingRequest, AccountingResponse } from '../contract.ts';
+import type { AccountingRequest, AccountingResponse, Organisation } from '../contract.ts';
 import { DROPPED, applyReplacingFault, hang, type Handled } from './fault-effects.ts';
 import { allowedTenantIds } from './identity/connections.ts';
-import type { AccessTokenRecord } from './identity/token-store.ts';
+import type { AccessTokenRecord, Grant } from './identity/token-store.ts';
 import { emptyResponse, jsonResponse, parseJsonBody, textResponse, type WireResponse } from './http-io.ts';
 import type { RequestLogEntry } from './observability/request-log.ts';
 import { forbidden, internalError, notFound, postDataInvalid, tokenExpired, unauthorised } from './problem-responses.ts';
@@ -47,19 +47,11 @@ export async function handleApiCall(ctx: SimContext, call: ApiCall): Promise<Han
   }
   // Hangs and latency happen after admission, so a slow call holds one of the tenant's concurrent slots.
   const replaced = await applyReplacingFault(ctx, fault, call.res, { hangLater: true });
-  if (replaced) return replaced;
+  if (replaced) return replaced === DROPPED ? replaced : withLimitHeaders(ctx, call, headerTenant, replaced);
 
-  const auth = authenticate(ctx, call.headers.authorization);
-  if (!('grant' in auth)) return auth;
-  const { grant } = auth;
-  call.entry.clientId = grant.clientId;
-
-  const allowed = allowedTenantIds(grant, ctx.clients, ctx.tenants);
-  // A Custom Connection is bound to one organisation, so Xero lets it omit the tenant header (xero-node sends "").
-  const tenantId = headerTenant || (grant.kind === 'client_credentials' && allowed.length === 1 ? allowed[0] : undefined);
-  const org = tenantId && allowed.includes(tenantId) ? ctx.tenants.get(tenantId) : undefined;
-  if (!tenantId || !org) return forbidden();
-  call.entry.tenantId = tenantId;
+  const caller = identify(ctx, call, headerTenant);
+  if (!('org' in caller)) return caller;
+  const { grant, tenantId, org } = caller;
 
   const admission = ctx.limiter.admit(grant.clientId, tenantId);
   if (!admission.ok) {
@@ -88,6 +80,39 @@ export async function handleApiCall(ctx: SimContext, call: ApiCall): Promise<Han
   } finally {
     admission.release();
   }
+}
+
+interface Caller {
+  grant: Grant;
+  tenantId: string;
+  org: Organisation;
+}
+
+/** Bearer token, then tenant: who is calling for which organisation, or the 401/403 Xero answers instead. */
+function identify(ctx: SimContext, call: ApiCall, headerTenant: string): Caller | WireResponse {
+  const auth = authenticate(ctx, call.headers.authorization);
+  if (!('grant' in auth)) return auth;
+  const { grant } = auth;
+  call.entry.clientId = grant.clientId;
+
+  const allowed = allowedTenantIds(grant, ctx.clients, ctx.tenants);
+  // A Custom Connection is bound to one organisation, so Xero lets it omit the tenant header (xero-node sends "").
+  const tenantId = headerTenant || (grant.kind === 'client_credentials' && allowed.length === 1 ? allowed[0] : undefined);
+  const org = tenantId && allowed.includes(tenantId) ? ctx.tenants.get(tenantId) : undefined;
+  if (!tenantId || !org) return forbidden();
+  call.entry.tenantId = tenantId;
+  return { grant, tenantId, org };
+}
+
+/**
+ * Xero puts the X-*-Limit-Remaining headers on every answer for a known tenant, failures included, so an injected
+ * 500/503/404/429 carries them too: the tenant's real counts, read without using up the budget. (A 429 burst keeps
+ * the real minute count: it stands for a short refusal with Retry-After 1, not a spent minute.)
+ */
+function withLimitHeaders(ctx: SimContext, call: ApiCall, headerTenant: string, answer: WireResponse): WireResponse {
+  const caller = identify(ctx, call, headerTenant);
+  if (!('org' in caller)) return answer;
+  return { ...answer, headers: { ...ctx.limiter.peek(caller.grant.clientId, caller.tenantId), ...answer.headers } };
 }
 
 async function runIdempotent(

@@ -2,7 +2,7 @@ import type { ServerResponse } from 'node:http';
 import type { FaultSpec } from './faults/fault-spec.ts';
 import type { WireResponse } from './http-io.ts';
 import { textResponse } from './http-io.ts';
-import { internalError, serviceUnavailable } from './problem-responses.ts';
+import { internalError, notFound, serviceUnavailable } from './problem-responses.ts';
 import type { SimContext } from './sim-context.ts';
 
 /** The socket was destroyed or left hanging: nothing is to be sent. */
@@ -10,7 +10,7 @@ export const DROPPED = Symbol('dropped');
 export type Handled = WireResponse | typeof DROPPED;
 
 /**
- * Applies the faults that replace the real answer before any work (500, 503, 429, reset, and hang unless the caller
+ * Applies the faults that replace the real answer before any work (500, 503, 429, 404, reset, and hang unless the caller
  * handles it later). Latency and reset-after are applied by the caller at their own point; for those this returns
  * undefined.
  */
@@ -28,6 +28,8 @@ export async function applyReplacingFault(
       return serviceUnavailable();
     case '429':
       return rateLimitBurst();
+    case '404':
+      return notFound();
     case 'reset':
       res.socket?.destroy();
       return DROPPED;

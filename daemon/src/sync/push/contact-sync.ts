@@ -122,9 +122,9 @@ async function resolveParties(ctx: PushContext, parties: PartyWork[], options: {
   if (ctx.dryRun) {
     for (const p of creates) {
       p.contactID = `(new contact ${p.plan.payload.contactNumber})`;
-      ctx.plan.push({ entity: p.plan.entity.type, id: p.plan.entity.id, action: 'create', changes: diffPayload(null, p.plan.payload) });
+      ctx.note({ entity: p.plan.entity.type, id: p.plan.entity.id, action: 'create', changes: diffPayload(null, p.plan.payload) });
     }
-    for (const p of updates) ctx.plan.push({ entity: p.plan.entity.type, id: p.plan.entity.id, action: 'update', reason: 'contact details changed or matched' });
+    for (const p of updates) ctx.note({ entity: p.plan.entity.type, id: p.plan.entity.id, action: 'update', reason: 'contact details changed or matched' });
     return;
   }
   for (const batch of chunk(creates, BATCH)) await createBatch(ctx, batch);

@@ -64,10 +64,10 @@ async function pushPage(ctx: PushContext, kind: InvoiceKind, ids: number[], forc
     if (failed && !failed.due && !forced.has(invoice.id) && failed.bitrixUpdatedAt === invoice.updatedAt) {
       // Failed before and unchanged in Bitrix since: wait for the back-off instead of repeating the same failure.
       ctx.stats.skipped++;
-      ctx.plan.push({ entity: entityType, id: invoice.id, action: 'skip', reason: 'waiting for the retry of its last failure' });
+      ctx.note({ entity: entityType, id: invoice.id, action: 'skip', reason: 'waiting for the retry of its last failure' });
     } else if (decision.action === 'skip') {
       ctx.stats.skipped++;
-      ctx.plan.push({ entity: entityType, id: invoice.id, action: 'skip', reason: decision.message });
+      ctx.note({ entity: entityType, id: invoice.id, action: 'skip', reason: decision.message });
     } else {
       pushable.push(invoice);
     }
@@ -85,6 +85,7 @@ async function pushPage(ctx: PushContext, kind: InvoiceKind, ids: number[], forc
   }
   const itemCodes = await syncItems(ctx, pushable.flatMap((i) => i.lines.flatMap((l) => (l.productId === null ? [] : [l.productId]))));
   const payers = await resolvePayers(ctx, pushable);
+  if (ctx.pushedItems.size > 0) org = { ...org, itemsByCode: new Map([...org.itemsByCode, ...ctx.pushedItems]) };
 
   const works: InvoiceWork[] = [];
   for (const invoice of pushable) {
@@ -109,7 +110,7 @@ async function pushPage(ctx: PushContext, kind: InvoiceKind, ids: number[], forc
   const known = new Map<string, NonNullable<ReturnType<typeof recovered.get>>>();
   for (const [w, xero] of recovered) {
     ctx.stats.recovered++;
-    ctx.plan.push({ entity: w.entityType, id: w.invoice.id, action: 'recover', reason: `found in Xero as ${xero.invoiceID}` });
+    ctx.note({ entity: w.entityType, id: w.invoice.id, action: 'recover', reason: `found in Xero as ${xero.invoiceID}` });
     if (!ctx.dryRun) await settleInvoice(ctx, w, xero, w.link!.CONTENT_HASH);
     // From here on it is a synced link holding the hash of the create that reached Xero.
     w.link = { ...w.link!, STATE: 'synced', XERO_ID: String(xero.invoiceID).toLowerCase(), XERO_STATUS: String(xero.status ?? '') };
@@ -120,7 +121,7 @@ async function pushPage(ctx: PushContext, kind: InvoiceKind, ids: number[], forc
     if (w.link?.STATE === 'synced' && !recovered.has(w)) {
       if (w.link.CONTENT_HASH === w.plan.hash) {
         ctx.stats.unchanged++;
-        ctx.plan.push({ entity: w.entityType, id: w.invoice.id, action: 'unchanged' });
+        ctx.note({ entity: w.entityType, id: w.invoice.id, action: 'unchanged' });
         if (errors.has(`${w.invoice.id}:push`) && !ctx.dryRun) await resolveError(ctx.state, { entityType, entityId: w.invoice.id, operation: 'push' });
       } else {
         toCheck.push(w);
@@ -128,7 +129,7 @@ async function pushPage(ctx: PushContext, kind: InvoiceKind, ids: number[], forc
     } else if (w.link?.STATE === 'conflict' || w.link?.STATE === 'deleted') {
       // Xero owns it (or it is gone there): reported once when detected, not pushed again.
       ctx.stats.skipped++;
-      ctx.plan.push({ entity: w.entityType, id: w.invoice.id, action: 'skip', reason: `link is ${w.link.STATE}` });
+      ctx.note({ entity: w.entityType, id: w.invoice.id, action: 'skip', reason: `link is ${w.link.STATE}` });
     }
   }
 

@@ -73,7 +73,7 @@ export async function fetchInvoices(ctx: PushContext, ids: readonly string[]): P
  */
 export async function createInvoices(ctx: PushContext, works: readonly InvoiceWork[]): Promise<void> {
   if (ctx.dryRun) {
-    for (const w of works) ctx.plan.push({ entity: w.entityType, id: w.invoice.id, action: 'create', changes: diffPayload(null, w.plan.payload) });
+    for (const w of works) ctx.note({ entity: w.entityType, id: w.invoice.id, action: 'create', changes: diffPayload(null, w.plan.payload) });
     return;
   }
   for (const batch of chunk(works, BATCH)) {
@@ -100,7 +100,7 @@ export async function createInvoices(ctx: PushContext, works: readonly InvoiceWo
       if (element.ok && element.value.invoiceID) {
         await settleInvoice(ctx, w, element.value, w.plan.hash);
         ctx.stats.created++;
-        ctx.plan.push({ entity: w.entityType, id: w.invoice.id, action: 'create' });
+        ctx.note({ entity: w.entityType, id: w.invoice.id, action: 'create' });
       } else {
         await withdrawIntent(ctx.state, w.entityType, w.invoice.id);
         const failure = element.ok ? { code: 'no_id', message: 'Xero returned no InvoiceID', class: 'retry' as const } : classifyXeroValidation(element.error.messages);
@@ -138,7 +138,7 @@ export async function updateInvoices(ctx: PushContext, works: readonly InvoiceWo
     if (ctx.dryRun) {
       const before = invoicePayloadFromXero(xero, { invoiceNumberPolicy: ctx.settings.invoiceNumberPolicy });
       const { status: _s, ...after } = w.plan.payload;
-      ctx.plan.push({ entity: w.entityType, id: w.invoice.id, action: 'update', changes: diffPayload(before, after) });
+      ctx.note({ entity: w.entityType, id: w.invoice.id, action: 'update', changes: diffPayload(before, after) });
       continue;
     }
     updates.push({ work: w, payload: decision.payload as unknown as Invoice, hash: decision.hash });
@@ -157,7 +157,7 @@ export async function updateInvoices(ctx: PushContext, works: readonly InvoiceWo
       if (element.ok) {
         await settleInvoice(ctx, u.work, element.value, u.hash);
         ctx.stats.updated++;
-        ctx.plan.push({ entity: u.work.entityType, id: u.work.invoice.id, action: 'update' });
+        ctx.note({ entity: u.work.entityType, id: u.work.invoice.id, action: 'update' });
         continue;
       }
       const failure = classifyXeroValidation(element.error.messages);
@@ -170,7 +170,7 @@ export async function updateInvoices(ctx: PushContext, works: readonly InvoiceWo
 
 async function recordConflict(ctx: PushContext, w: InvoiceWork, xeroStatus: string, message: string): Promise<void> {
   ctx.stats.conflicts++;
-  ctx.plan.push({ entity: w.entityType, id: w.invoice.id, action: 'conflict', reason: message });
+  ctx.note({ entity: w.entityType, id: w.invoice.id, action: 'conflict', reason: message });
   ctx.log.warn('invoice changed in Bitrix after Xero approved it; not pushed', { entity: w.entityType, id: w.invoice.id, xeroStatus });
   if (ctx.dryRun) return;
   await markLinkConflict(ctx.state, { entityType: w.entityType, entityId: w.invoice.id }, { xeroStatus: xeroStatus.toUpperCase() });

@@ -45,7 +45,7 @@ export async function syncItems(ctx: PushContext, productIds: readonly number[],
   if (ctx.dryRun) {
     for (const { id, plan } of plans) {
       codes.set(id, plan.payload.code);
-      ctx.plan.push({ entity: 'product', id, action: links.has(id) ? 'update' : 'create', changes: diffPayload(null, plan.payload) });
+      ctx.note({ entity: 'product', id, action: links.has(id) ? 'update' : 'create', changes: diffPayload(null, plan.payload) });
     }
     return codes;
   }
@@ -72,6 +72,7 @@ export async function syncItems(ctx: PushContext, productIds: readonly number[],
         });
         await clearFailure(ctx, 'product', id, 'push');
         codes.set(id, plan.payload.code);
+        ctx.pushedItems.set(plan.payload.code, { code: plan.payload.code, itemID: element.value.itemID, name: plan.payload.name });
         ctx.stats.itemsPushed++;
       } else {
         await withdrawIntent(ctx.state, 'product', id);

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Settings } from '../../domain/settings.ts';
 import type { StateDb } from '../../state/tables.ts';
 import type { GatewayLogger, XeroGateway } from '../../xero/index.ts';
-import type { OrgContext } from '../plan/index.ts';
+import type { OrgContext, OrgItem } from '../plan/index.ts';
 import type { FieldChange } from '../plan/index.ts';
 import { emptyStats, type PushStats } from './push-stats.ts';
 
@@ -41,23 +41,33 @@ export interface PushContext {
   runId: number | null;
   log: PushLogger;
   stats: PushStats;
+  /** What the pass did or would do, per record: every entry in a dry run, only errors and conflicts otherwise. */
   plan: PlanEntry[];
+  note(entry: PlanEntry): void;
+  /** Items created or updated this pass: Xero has them although the reference data read at the start does not. */
+  pushedItems: Map<string, OrgItem>;
   /** The organisation's reference data, fetched once per pass on first need (an idle pass costs no API call). */
   org(): Promise<OrgContext>;
 }
 
-export interface NewPushContext extends Omit<PushContext, 'stats' | 'plan' | 'org' | 'state'> {
+export interface NewPushContext extends Omit<PushContext, 'stats' | 'plan' | 'note' | 'org' | 'state' | 'pushedItems'> {
   loadOrg: () => Promise<OrgContext>;
 }
 
 export function createPushContext(input: NewPushContext): PushContext {
   let org: Promise<OrgContext> | null = null;
   const { loadOrg, ...rest } = input;
+  const plan: PlanEntry[] = [];
   return {
     ...rest,
     state: input.db as StateDb,
     stats: emptyStats(),
-    plan: [],
+    plan,
+    pushedItems: new Map(),
+    // A real pass over a large portal would otherwise hold one entry per unchanged invoice in memory.
+    note(entry) {
+      if (input.dryRun || entry.action === 'error' || entry.action === 'conflict') plan.push(entry);
+    },
     org() {
       org ??= loadOrg().catch((error: unknown) => {
         org = null; // a failed load (Xero down) is tried again by the next caller, not cached

@@ -31,7 +31,7 @@ export async function recordFailure(
   details?: unknown,
 ): Promise<void> {
   ctx.stats.failed++;
-  ctx.plan.push({ entity: entityType, id: entityId, action: 'error', reason: `${error.code}: ${error.message}` });
+  ctx.note({ entity: entityType, id: entityId, action: 'error', reason: `${error.code}: ${error.message}` });
   ctx.log.warn('record failed', { entity: entityType, id: entityId, operation, code: error.code, class: error.class, message: error.message });
   if (ctx.dryRun) return;
   await recordError(ctx.state, {

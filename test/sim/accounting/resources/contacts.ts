@@ -3,7 +3,7 @@
  * hidden from lists unless includeArchived and not editable through the API.
  */
 import type { AccountingRequest, AccountingResponse } from '../../contract.ts';
-import { writeBatch, Problems } from '../batch.ts';
+import { Problems, writeBatch, writeSingle } from '../batch.ts';
 import type { Books } from '../books.ts';
 import { instantString, msDateOfInstant } from '../dates.ts';
 import { envelope } from '../envelope.ts';
@@ -329,17 +329,10 @@ function matchExisting(books: Books, element: Json, createOnly: boolean): Contac
 export function updateContact(books: Books, req: AccountingRequest, id: string): AccountingResponse {
   const existing = findContact(books, id);
   if (!existing) throw notFound();
-  return writeBatch(books, withSummarize(req), {
+  return writeSingle(books, req, {
     collection: 'Contacts',
     idField: 'ContactID',
     apply: (element) => contactView(saveContact(books, element, existing, { createOnly: false })),
   });
-}
-
-/** Single-resource POSTs always fail as a whole (there is no summarizeErrors parameter on them). */
-export function withSummarize(req: AccountingRequest): AccountingRequest {
-  const query = new URLSearchParams(req.query);
-  query.delete('summarizeErrors');
-  return { ...req, query };
 }
 

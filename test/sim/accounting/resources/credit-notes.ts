@@ -3,7 +3,7 @@
  * same side and currency, and may not exceed either the remaining credit or the invoice's amount due.
  */
 import type { AccountingRequest, AccountingResponse } from '../../contract.ts';
-import { Problems, writeBatch } from '../batch.ts';
+import { Problems, writeBatch, writeSingle } from '../batch.ts';
 import type { Books } from '../books.ts';
 import { dayString, instantString, msDateOfDay, msDateOfInstant, parseDay } from '../dates.ts';
 import { CREDIT_NOTE, findDocument, INVOICE, matchDocument, saveDocument, settle } from '../documents.ts';
@@ -14,7 +14,7 @@ import { lineView } from '../lines.ts';
 import { round2, toNumber } from '../money.ts';
 import { listQuery, unitDp } from '../query.ts';
 import type { AllocationRec, ContactRec, DocumentRec } from '../types.ts';
-import { contactRefView, withSummarize } from './contacts.ts';
+import { contactRefView } from './contacts.ts';
 
 export const allocationMsg = {
   // L: none of these texts is verified against live Xero; they follow its phrasing.
@@ -104,7 +104,7 @@ export function writeCreditNotes(books: Books, req: AccountingRequest, createOnl
 export function updateCreditNote(books: Books, req: AccountingRequest, id: string): AccountingResponse {
   const existing = findCredit(books, id);
   const unitdp = unitDp(req);
-  return writeBatch(books, withSummarize(req), {
+  return writeSingle(books, req, {
     collection: 'CreditNotes',
     idField: 'CreditNoteID',
     apply: (element) => creditNoteView(books, saveDocument(books, CREDIT_NOTE, element,

@@ -1,6 +1,6 @@
 /** /Invoices: list/get, PUT create, POST create-or-update, POST /{id}, Email, OnlineInvoice. */
 import type { AccountingRequest, AccountingResponse } from '../../contract.ts';
-import { writeBatch } from '../batch.ts';
+import { writeBatch, writeSingle } from '../batch.ts';
 import type { Books } from '../books.ts';
 import { dayString, instantString, msDateOfDay, msDateOfInstant } from '../dates.ts';
 import { findDocument, INVOICE, matchDocument, saveDocument } from '../documents.ts';
@@ -10,7 +10,7 @@ import { compact, type Json } from '../input.ts';
 import { lineView } from '../lines.ts';
 import { boolParam, listParam, listQuery, param, unitDp } from '../query.ts';
 import type { ContactRec, DocumentRec } from '../types.ts';
-import { contactRefView, withSummarize } from './contacts.ts';
+import { contactRefView } from './contacts.ts';
 
 export function invoiceFields(books: Books, d: DocumentRec): Json {
   const contact = books.store.get<ContactRec>('contacts', d.ContactID);
@@ -152,7 +152,7 @@ export function writeInvoices(books: Books, req: AccountingRequest, createOnly: 
 export function updateInvoice(books: Books, req: AccountingRequest, id: string): AccountingResponse {
   const existing = findInvoice(books, id);
   const unitdp = unitDp(req);
-  return writeBatch(books, withSummarize(req), {
+  return writeSingle(books, req, {
     collection: 'Invoices',
     idField: 'InvoiceID',
     apply: (element) => invoiceView(books,

@@ -1,6 +1,6 @@
 /** /Items: Code unique, POST matches by ItemID or Code, IsSold/IsPurchased=false clear the matching details. */
 import type { AccountingRequest, AccountingResponse } from '../../contract.ts';
-import { Problems, writeBatch } from '../batch.ts';
+import { Problems, writeBatch, writeSingle } from '../batch.ts';
 import type { Books } from '../books.ts';
 import { msDateOfInstant } from '../dates.ts';
 import { envelope } from '../envelope.ts';
@@ -11,7 +11,6 @@ import { findAccountByCode, findTaxRate } from '../lines.ts';
 import { roundTo, toNumber } from '../money.ts';
 import { listQuery, unitDp } from '../query.ts';
 import type { ItemDetailsRec, ItemRec } from '../types.ts';
-import { withSummarize } from './contacts.ts';
 
 export const itemMsg = {
   // Reference §4.7: the OAS example writes ''abc''; single quotes are the likely live rendering (L).
@@ -123,7 +122,7 @@ export function updateItem(books: Books, req: AccountingRequest, id: string): Ac
   const existing = findItem(books, id);
   if (!existing) throw notFound();
   const unitdp = unitDp(req);
-  return writeBatch(books, withSummarize(req), {
+  return writeSingle(books, req, {
     collection: 'Items', idField: 'ItemID',
     apply: (element) => itemView(saveItem(books, element, books.store.get<ItemRec>('items', existing.ItemID), unitdp), unitdp),
   });

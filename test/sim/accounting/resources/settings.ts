@@ -111,11 +111,21 @@ export function listTrackingCategories(books: Books, req: AccountingRequest): Ac
   const { items } = listQuery(records, req, {
     typeName: 'TrackingCategory', paged: false, fieldsOf: (c) => ({ TrackingCategoryID: c.TrackingCategoryID, Name: c.Name, Status: c.Status }),
   });
-  return { status: 200, body: envelope(books.now(), 'TrackingCategories', items.map((c) => ({ ...c, Options: c.Options.map((o) => ({ ...o, IsActive: o.Status === 'ACTIVE', IsDeleted: false, IsArchived: o.Status === 'ARCHIVED', HasValidationErrors: false })) }))) };
+  return { status: 200, body: envelope(books.now(), 'TrackingCategories', items.map(trackingCategoryView)) };
+}
+
+/** A category as both GET /TrackingCategories and GET /TrackingCategories/{id} show it, options with their flags. */
+function trackingCategoryView(c: TrackingCategoryRec): Json {
+  return {
+    ...c,
+    Options: c.Options.map((o) => ({
+      ...o, IsActive: o.Status === 'ACTIVE', IsDeleted: false, IsArchived: o.Status === 'ARCHIVED', HasValidationErrors: false,
+    })),
+  };
 }
 
 export function getTrackingCategory(books: Books, id: string): AccountingResponse {
   const category = books.store.get<TrackingCategoryRec>('trackingCategories', id.toLowerCase());
   if (!category) throw notFound();
-  return { status: 200, body: envelope(books.now(), 'TrackingCategories', [category]) };
+  return { status: 200, body: envelope(books.now(), 'TrackingCategories', [trackingCategoryView(category)]) };
 }

@@ -1,9 +1,11 @@
 /**
  * latency: answer late; hang: never answer (or drop after `ms`); 500/503: fail without running the call; reset: drop
  * the connection without running the call; reset-after: run the call, then drop the connection before answering (the
- * client cannot tell whether a write happened: what idempotency and dedupe exist for); 429: refuse as rate-limited.
+ * client cannot tell whether a write happened: what idempotency and dedupe exist for); 429: refuse as rate-limited;
+ * 404: Xero's text/html "cannot be found" page instead of the answer (reference §9.12).
+ * New kinds go at the end: random draws walk this list in order, so a seed keeps its sequence.
  */
-export const FAULT_KINDS = ['latency', 'hang', '500', '503', 'reset', 'reset-after', '429'] as const;
+export const FAULT_KINDS = ['latency', 'hang', '500', '503', 'reset', 'reset-after', '429', '404'] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
 export function isFaultKind(value: unknown): value is FaultKind {
@@ -36,6 +38,7 @@ export interface RandomFaultRates {
   reset?: number;
   'reset-after'?: number;
   '429'?: number;
+  '404'?: number;
   /** Real ms of latency when a random latency fault fires. Default 200. */
   latencyMs?: number;
   /** Paths random faults may hit (same pattern syntax as FaultSpec.path). Default '/api.xro/2.0/*', so tokens still work. */

@@ -18,11 +18,11 @@ interface Entry {
  * kept byte for byte (errors too, as Xero caches internal errors); a concurrent repeat waits for the first to finish.
  */
 export class IdempotencyStore {
-  readonly #clock: ScaledClock;
+  readonly #clock: Pick<ScaledClock, 'nowMs'>;
   readonly #ttlMs: number;
   readonly #entries = new Map<string, Entry>();
 
-  constructor(clock: ScaledClock, ttlMs: number) {
+  constructor(clock: Pick<ScaledClock, 'nowMs'>, ttlMs: number) {
     this.#clock = clock;
     this.#ttlMs = ttlMs;
   }
@@ -39,11 +39,6 @@ export class IdempotencyStore {
     const response = new Promise<WireResponse>((resolve) => (complete = resolve));
     this.#entries.set(id, { fingerprint, expiresAtMs: now + this.#ttlMs, response });
     return { kind: 'new', complete };
-  }
-
-  /** Forgets a key whose first request never produced a response (dropped connection), so a retry can run. */
-  forget(scope: string, key: string): void {
-    this.#entries.delete(`${scope}\u0000${key}`);
   }
 
   get size(): number {

@@ -93,7 +93,8 @@ export class WebhookEmitter {
     batch.events.push({
       resourceUrl: `${RESOURCE_BASE}/${change.category === 'INVOICE' ? 'Invoices' : 'Contacts'}/${change.resourceId}`,
       resourceId: change.resourceId,
-      eventDateUtc: change.eventDateUtc,
+      // Xero writes this UTC time without a zone designator ("2025-12-02T00:44:09.923"), as its OpenAPI example shows.
+      eventDateUtc: change.eventDateUtc.replace(/Z$/, ''),
       eventType: change.type,
       eventCategory: change.category,
       tenantId: change.tenantId,

@@ -1,23 +1,11 @@
-/** Items (the price list) and bank transactions through xero-node. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BankTransaction, Invoice, LineAmountTypes } from 'xero-node';
-import type { SimForTest } from './harness.ts';
-import { createContact, messages, rejection, startAccountingSim } from './accounting-helpers.ts';
+/** Items (the price list) through xero-node: Code unique, POST matches by Code, details, unitdp=4, lines filled from items. */
+import { describe, expect, it } from 'vitest';
+import { Invoice } from 'xero-node';
+import { accountingSuite, createContact, messages, rejection } from './accounting-helpers.ts';
 
-let h: SimForTest;
-let xero: SimForTest['xero'];
-let tenantId: string;
+const { xero, tenantId } = await accountingSuite();
 
-beforeAll(async () => {
-  h = await startAccountingSim();
-  xero = h.xero;
-  tenantId = h.tenantId;
-});
-afterAll(async () => {
-  await h.close();
-});
-
-describe('items', () => {
+describe('Items', () => {
   it('creates an item with sales and purchase details', async () => {
     const res = await xero.accountingApi.createItems(tenantId, { items: [{
       code: 'WIDGET', name: 'Widget', description: 'A widget',
@@ -76,45 +64,5 @@ describe('items', () => {
     expect(res.body.items!.map((i) => i.code)).toEqual(['DUP-1']);
     const missing = await rejection(xero.accountingApi.getItem(tenantId, '0b5a7a44-0000-4000-8000-00000000abcd'));
     expect(missing.status).toBe(404);
-  });
-});
-
-describe('bank transactions', () => {
-  it('receives money into a bank account with tax computed like an invoice', async () => {
-    const contact = await createContact(xero, tenantId);
-    const res = await xero.accountingApi.createBankTransactions(tenantId, { bankTransactions: [{
-      type: BankTransaction.TypeEnum.RECEIVE, contact: { contactID: contact.contactID }, bankAccount: { code: '090' },
-      date: '2026-03-03', reference: 'Cash sale', lineAmountTypes: LineAmountTypes.Inclusive,
-      lineItems: [{ description: 'Cash sale', quantity: 1, unitAmount: 23, accountCode: '200', taxType: 'OUTPUT2' }],
-    }] });
-    const tx = res.body.bankTransactions![0]!;
-    expect(String(tx.type)).toBe('RECEIVE');
-    expect(String(tx.status)).toBe('AUTHORISED');
-    expect(tx).toMatchObject({ subTotal: 20, totalTax: 3, total: 23, isReconciled: false });
-    expect(tx.bankAccount!.code).toBe('090');
-  });
-
-  it('spends money with purchase tax', async () => {
-    const contact = await createContact(xero, tenantId);
-    const res = await xero.accountingApi.createBankTransactions(tenantId, { bankTransactions: [{
-      type: BankTransaction.TypeEnum.SPEND, contact: { contactID: contact.contactID }, bankAccount: { code: '090' },
-      lineItems: [{ description: 'Stationery', quantity: 1, unitAmount: 40, accountCode: '461', taxType: 'INPUT2' }],
-    }] });
-    expect(res.body.bankTransactions![0]).toMatchObject({ total: 46, totalTax: 6 });
-  });
-
-  it('must go through a bank account', async () => {
-    const contact = await createContact(xero, tenantId);
-    const failure = await rejection(xero.accountingApi.createBankTransactions(tenantId, { bankTransactions: [{
-      type: BankTransaction.TypeEnum.RECEIVE, contact: { contactID: contact.contactID }, bankAccount: { code: '200' },
-      lineItems: [{ description: 'x', quantity: 1, unitAmount: 1, accountCode: '200' }],
-    }] }));
-    expect(messages(failure.body)).toEqual(['A valid BankAccount (Code or AccountID of a BANK account) must be specified']);
-  });
-
-  it('lists bank transactions with where and paging', async () => {
-    const res = await xero.accountingApi.getBankTransactions(tenantId, undefined, 'Type=="RECEIVE"', undefined, 1);
-    expect(res.body.bankTransactions!.map((t) => t.reference)).toEqual(['Cash sale']);
-    expect(res.response.data.pagination).toMatchObject({ page: 1, itemCount: 1 });
   });
 });
