@@ -61,8 +61,12 @@ describe('b24xero demo (child process)', () => {
     expect(run.code).toBe(0);
   });
 
+  it('shows the dry run plan first, without writing to Xero', () => {
+    expect(lineWith(run.stdout, 'Dry run first')).toMatch(/\(run #1\): invoices create 9, skip 2, error 1; contacts create 5; items create \d+; \d+ Xero API calls, 0 writes/);
+  });
+
   it('prints the invoices the first pass created in Xero, with number, contact, status, total and currency', () => {
-    expect(lineWith(run.stdout, 'First sync pass')).toMatch(/First sync pass \(run #1\): 9 created, .* 1 failed; contacts 5 created, items \d+ pushed; \d+ Xero API calls/);
+    expect(lineWith(run.stdout, 'First sync pass')).toMatch(/First sync pass \(run #2\): 9 created, .* 1 failed; contacts 5 created, items \d+ pushed; \d+ Xero API calls/);
     expect(lineWith(run.stdout, 'smart invoice 1 ')).toMatch(/smart invoice 1\s+INV-1001\s+Kauri Timber Ltd\s+DRAFT\s+1,725\.00\s+NZD/);
     expect(lineWith(run.stdout, 'INV-1003 ')).toMatch(/Harbour Analytics Pty Ltd\s+DRAFT\s+3,920\.00\s+AUD/);
     expect(lineWith(run.stdout, 'legacy invoice 2 ')).toMatch(/INV-2\s+Mere Kereama\s+DRAFT\s+325\.00\s+NZD/);
@@ -99,8 +103,8 @@ describe('b24xero demo (child process)', () => {
   it('leaves the demo database for `b24xero status`: runs, links and the conflict are stored', async () => {
     const db = connect<any>(demo.url, { connectionLimit: 1 });
     try {
-      const runs = await db.selectFrom('b_b24xero_run').select(['STATUS']).execute();
-      expect(runs.map((r) => r.STATUS)).toEqual(['ok', 'ok', 'ok']);
+      const runs = await db.selectFrom('b_b24xero_run').select(['STATUS', 'DRY_RUN']).orderBy('ID').execute();
+      expect(runs.map((r) => `${r.STATUS}${r.DRY_RUN === 'Y' ? ' (dry run)' : ''}`)).toEqual(['ok (dry run)', 'ok', 'ok', 'ok']);
       const links = await sql<{ STATE: string; n: number }>`SELECT STATE, COUNT(*) AS n FROM b_b24xero_link WHERE XERO_TYPE = 'invoice' GROUP BY STATE ORDER BY STATE`.execute(db);
       expect(links.rows.map((r) => [r.STATE, Number(r.n)])).toEqual([['conflict', 1], ['synced', 8]]);
       const status = await b24xero(['status'], { BITRIX_DB_URL: demo.url, B24X_INSTANCE: demo.name });
@@ -114,7 +118,7 @@ describe('b24xero demo (child process)', () => {
   it('starts afresh when run again on the same database', async () => {
     const again = await b24xero(['demo', '--db', demo.url]);
     expect(again.code, again.stderr).toBe(0);
-    expect(lineWith(again.stdout, 'First sync pass')).toMatch(/\(run #1\): 9 created/);
+    expect(lineWith(again.stdout, 'First sync pass')).toMatch(/\(run #2\): 9 created/);
   });
 });
 

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { summarisePayload } from '../../daemon/src/demo/demo-report.ts';
 import { clip, formatMoney, textTable } from '../../daemon/src/demo/text-table.ts';
 
 describe('demo text table', () => {
@@ -33,13 +32,5 @@ describe('demo text table', () => {
   it('clips long text with an ellipsis and leaves short text alone', () => {
     expect(clip('abcdef', 4)).toBe('abc…');
     expect(clip('abc', 4)).toBe('abc');
-  });
-
-  it('summarises a set_fields inbox payload as FIELD=value pairs with GUIDs whole and URLs clipped', () => {
-    const guid = '28e543f2-1e95-4a29-a18f-0123456789ab';
-    const text = summarisePayload(JSON.stringify({ fields: { XML_ID: guid, UF_CRM_XERO_STATUS: 'DRAFT', UF_CRM_XERO_URL: `https://go.xero.com/AccountsReceivable/View.aspx?InvoiceID=${guid}` } }));
-    expect(text).toBe(`XML_ID=${guid}, UF_CRM_XERO_STATUS=DRAFT, UF_CRM_XERO_URL=https://go.xero.com/AccountsReceivable/…`);
-    expect(summarisePayload('{"xeroContactId":"abc"}')).toBe('{"xeroContactId":"abc"}');
-    expect(summarisePayload('not json')).toBe('not json');
   });
 });

@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { poolOptionsFromUrl } from '../../daemon/src/db/connect.ts';
 import { buildContact } from '../fixture/builders/contact.ts';
+import { setModuleOption } from '../fixture/builders/module-options.ts';
 import { createPushWorld, simInvoicesByKey, simState, type PushWorld } from './support/push-harness.ts';
 import { LEGACY, SMART, type InvoiceKindAdapter } from './support/invoice-kinds.ts';
 import { runCli, startCli, until, type CliRun } from './support/cli-process.ts';
@@ -215,5 +216,20 @@ describe('kill -9 at every step boundary of a push', () => {
     await expectExactlyOnce(SMART, id, shared);
     // The page is read again (the cursor did not move), but its content hashes match: no write is repeated.
     expect(world.sim.counters().writes).toBe(before);
+  });
+
+  it('finds the invoice by its Reference when Xero numbers invoices, and still creates it only once', async () => {
+    // Last in the file: switching the numbering policy changes every draft's desired content.
+    await setModuleOption(world.db, 'invoice_number_policy', 'xero');
+    const id = await LEGACY.create(world, { contactId: shared, lines: [{ name: 'Numbered by Xero', price: 17 }] });
+    const held = proxy.holdNextResponse({ method: 'PUT', path: '/api.xro/2.0/Invoices' });
+    const run = startDaemon();
+    expect((await held.answered).status).toBe(200);
+    await kill(run);
+    const [created] = simInvoicesByKey(world, LEGACY.key(id));
+    expect(created!.Number).not.toBe(`INV-${id}`);
+
+    await rerunToCompletion();
+    await expectExactlyOnce(LEGACY, id, shared);
   });
 });

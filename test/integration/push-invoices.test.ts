@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCompany } from '../fixture/builders/company.ts';
 import { buildContact } from '../fixture/builders/contact.ts';
@@ -5,7 +6,7 @@ import { buildProduct } from '../fixture/builders/product.ts';
 import {
   apiWrites, createPushWorld, errorsOf, inboxOf, lastSeq, linkOf, simContact, simContactsNamed, simInvoicesByKey, simState, type PushWorld,
 } from './support/push-harness.ts';
-import { KINDS, type InvoiceKindAdapter } from './support/invoice-kinds.ts';
+import { KINDS, SMART, type InvoiceKindAdapter } from './support/invoice-kinds.ts';
 
 let world: PushWorld;
 let n = 0;
@@ -217,5 +218,34 @@ describe.each(KINDS)('$kind invoices', (k: InvoiceKindAdapter) => {
     const puts = apiWrites(world, '/Invoices', since).filter((w) => w.method === 'PUT');
     expect(puts.map((p) => ((p.body as { Invoices?: unknown[] }).Invoices ?? []).length)).toEqual([50, 50, 20]);
     expect(world.sim.counters().rateLimited).toBe(0);
+  });
+});
+
+describe('contacts changed in Bitrix', () => {
+  it('pushes the new details of a contact that is already in Xero', async () => {
+    const payer = await person('Ruby', unique('Li'));
+    await SMART.create(world, { contactId: payer.id, lines: [{ name: 'Consulting hour', price: 150 }] });
+    await world.pass();
+    await sql`UPDATE b_crm_field_multi SET VALUE = 'ruby.new@example.test' WHERE ENTITY_ID = 'CONTACT' AND ELEMENT_ID = ${payer.id} AND TYPE_ID = 'EMAIL'`.execute(world.db);
+    await sql`UPDATE b_crm_contact SET DATE_MODIFY = NOW() WHERE ID = ${payer.id}`.execute(world.db);
+    await world.pass();
+    const contacts = simState(world).contacts.filter((c) => c.ContactNumber === `B24-C-${payer.id}`);
+    expect(contacts.map((c) => c.EmailAddress)).toEqual(['ruby.new@example.test']);
+  });
+});
+
+describe('change feed', () => {
+  it('pushes an invoice the change feed names even when its modification time is behind the scan cursor, then completes the row', async () => {
+    const payer = await person();
+    const id = await SMART.create(world, { contactId: payer.id, lines: [{ name: 'Before the feed', price: 70 }] });
+    await world.pass();
+    // An edit that left UPDATED_TIME alone (as some imports do): only the module's event handler saw it.
+    await sql`UPDATE b_crm_product_row SET PRODUCT_NAME = 'Seen by the feed' WHERE OWNER_TYPE = 'SI' AND OWNER_ID = ${id}`.execute(world.db);
+    await sql`UPDATE b_crm_dynamic_items_31 SET UPDATED_TIME = '2020-01-01 00:00:00' WHERE ID = ${id}`.execute(world.db);
+    await sql`INSERT INTO b_b24xero_change (ENTITY_TYPE, ENTITY_ID, ACTION, CREATED_AT) VALUES ('smart_invoice', ${id}, 'update', UTC_TIMESTAMP(3))`.execute(world.db);
+    await world.pass({ scanOverlapSeconds: 0 });
+    expect(simInvoicesByKey(world, SMART.key(id))[0]!.LineItems[0]!.Description).toBe('Seen by the feed');
+    const left = await world.db.selectFrom('b_b24xero_change').select('ID').where('ENTITY_ID', '=', id).execute();
+    expect(left).toEqual([]);
   });
 });

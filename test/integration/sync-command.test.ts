@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildContact } from '../fixture/builders/contact.ts';
 import { apiWrites, createPushWorld, lastSeq, simInvoicesByKey, type PushWorld } from './support/push-harness.ts';
 import { SMART, LEGACY } from './support/invoice-kinds.ts';
-import { runCli } from './support/cli-process.ts';
+import { runCli, startCli } from './support/cli-process.ts';
 
 let world: PushWorld;
 let payer: number;
@@ -80,12 +80,33 @@ describe('b24xero sync --once', () => {
     });
   });
 
+  it('never pushes twice when two sync --once start at the same moment: one runs, the other is turned away or finds nothing to do', async () => {
+    const ids: number[] = [];
+    for (let i = 0; i < 5; i++) ids.push(await SMART.create(world, { contactId: payer, lines: [{ name: `Race ${i}`, price: 20 + i }] }));
+    const runs = [startCli(['sync', '--once'], world.env()), startCli(['sync', '--once'], world.env())];
+    const codes = (await Promise.all(runs.map((r) => r.exited))).map((e) => e.code);
+    expect(codes.every((c) => c === 0 || c === 3), JSON.stringify(codes)).toBe(true);
+    expect(codes).toContain(0);
+    for (const id of ids) expect(simInvoicesByKey(world, SMART.key(id))).toHaveLength(1);
+  });
+
   it('exits non-zero without touching anything when it cannot run (no Xero credentials)', async () => {
     const env = world.env();
     delete (env as Record<string, string | undefined>).XERO_CLIENT_SECRET;
     const { code, stderr } = await runCli(['sync', '--once'], env);
     expect(code).toBe(1);
     expect(stderr).toContain('XERO_CLIENT_SECRET is required');
+  });
+
+  it('fails the pass as a whole (exit 1, run failed, no per-record errors) when Xero cannot be reached at all', async () => {
+    await SMART.create(world, { contactId: payer, lines: [{ name: 'Waiting for Xero', price: 5 }] });
+    const errorsBefore = await world.db.selectFrom('b_b24xero_record_error').select('ID').execute();
+    const { code, stderr } = await runCli(['sync', '--once'], world.env({ XERO_IDENTITY_URL: 'http://127.0.0.1:9', XERO_HTTP_TIMEOUT_MS: '2000' }));
+    expect(code).toBe(1);
+    expect(stderr).toContain('the pass did not run: cannot read the Xero organisation');
+    expect(await world.db.selectFrom('b_b24xero_record_error').select('ID').execute()).toEqual(errorsBefore);
+    const last = await world.db.selectFrom('b_b24xero_run').selectAll().orderBy('ID', 'desc').executeTakeFirstOrThrow();
+    expect(last.STATUS).toBe('failed');
   });
 
   it('asks for --once, since the scheduled loop is `b24xero run`', async () => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseXeroError, startSimForTest, type SimForTest } from './harness.ts';
+import { parseXeroError, startSimForTest, xeroNodeAxios, type SimForTest } from './harness.ts';
 
 /** Xero's per-tenant limits (concurrent / minute / day) and the per-app minute limit, as xero-node sees them. */
 
@@ -129,15 +129,43 @@ describe('time scale', () => {
 });
 
 describe('concurrency limit', () => {
+  /**
+   * xero-node takes no AbortSignal, so a request interceptor on its own axios attaches one to calls that carry a
+   * test-only header: the held calls still go out through xero-node, and the test decides when each gives up.
+   */
+  interface Hold {
+    options: (key: string) => { headers: Record<string, string> };
+    release: (key: string) => void;
+    eject: () => void;
+  }
+
+  function holdable(): Hold {
+    const axios = xeroNodeAxios();
+    const controllers = new Map<string, AbortController>();
+    const id = axios.interceptors.request.use((config: { headers?: Record<string, unknown>; signal?: AbortSignal }) => {
+      const key = config.headers?.['x-test-hold'];
+      if (typeof key === 'string') config.signal = controllers.get(key)?.signal;
+      return config;
+    });
+    return {
+      options: (key) => {
+        controllers.set(key, new AbortController());
+        return { headers: { 'x-test-hold': key } };
+      },
+      release: (key) => controllers.get(key)?.abort(),
+      eject: () => axios.interceptors.request.eject(id),
+    };
+  }
+
   it('refuses a call beyond the concurrent limit with X-Rate-Limit-Problem: concurrent, and admits again once one finishes', async () => {
     const h = await startSimForTest({ limits: { concurrent: 2 } });
+    const hold = holdable();
     try {
       h.sim.addFault({ kind: 'hang', path: '/api.xro/2.0/Organisation', times: 2 });
-      const token = (await h.sim.fetchToken()).access_token;
-      const aborts = [new AbortController(), new AbortController()];
-      const hung = aborts.map((a) =>
-        fetch(`${h.sim.url}/api.xro/2.0/Organisation`, { headers: { authorization: `Bearer ${token}`, 'xero-tenant-id': h.tenantId }, signal: a.signal }).catch(
-          () => 'aborted',
+      const held = ['a', 'b'].map((key) =>
+        h.xero.accountingApi.getOrganisations(h.tenantId, hold.options(key)).then(
+          () => 'answered',
+          (e: unknown) => `gave up: ${String(parseXeroError(e).response.statusCode)}`,
         ),
       );
       await until(() => h.sim.limitUsage(h.tenantId).inFlight === 2);
@@ -146,12 +174,13 @@ describe('concurrency limit', () => {
       expect(error.response.statusCode).toBe(429);
       expect(error.response.headers['x-rate-limit-problem']).toBe('concurrent');
 
-      aborts[0]!.abort();
+      hold.release('a');
       await until(() => h.sim.limitUsage(h.tenantId).inFlight === 1);
       expect((await h.xero.accountingApi.getOrganisations(h.tenantId)).response.status).toBe(200);
-      aborts[1]!.abort();
-      expect(await Promise.all(hung)).toEqual(['aborted', 'aborted']);
+      hold.release('b');
+      expect(await Promise.all(held)).toEqual(['gave up: 0', 'gave up: 0']);
     } finally {
+      hold.eject();
       await h.close();
     }
   });

@@ -2,7 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Invoice } from 'xero-node';
+import { CreditNote, Invoice } from 'xero-node';
 import type { WebhookPayload } from '../sim/index.ts';
 import { startSimForTest, type SimForTest } from './harness.ts';
 
@@ -128,7 +128,8 @@ describe('event delivery', () => {
 
   it('reports a sales invoice as an INVOICE CREATE, its approval as an INVOICE UPDATE, dated like Xero (UTC, no zone letter)', async () => {
     const start = receiver.payloads.flatMap((p) => p.events).length;
-    const contact = (await h.xero.accountingApi.createContacts(h.tenantId, { contacts: [{ name: `Hook invoice ${Date.now()}` }] })).body.contacts![0]!;
+    const contacts = await h.xero.accountingApi.createContacts(h.tenantId, { contacts: [{ name: `Hook invoice ${Date.now()}` }] });
+    const contact = contacts.body.contacts![0]!;
     const before = (await receiver.events(start + 1)).length; // the contact's own CREATE has arrived
     const created = await h.xero.accountingApi.createInvoices(h.tenantId, { invoices: [{
       type: Invoice.TypeEnum.ACCREC, contact: { contactID: contact.contactID },
@@ -140,6 +141,24 @@ describe('event delivery', () => {
     expect(events.map((e) => [e.eventCategory, e.eventType])).toEqual([['INVOICE', 'CREATE'], ['INVOICE', 'UPDATE']]);
     expect(events[0]!.resourceUrl).toBe(`https://api.xero.com/api.xro/2.0/Invoices/${invoiceID}`);
     expect(events[0]!.eventDateUtc).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}$/);
+  });
+
+  it('reports a credit note as a CREDITNOTE event carrying its Type and Status', async () => {
+    const start = receiver.payloads.flatMap((p) => p.events).length;
+    const contacts = await h.xero.accountingApi.createContacts(h.tenantId, { contacts: [{ name: `Hook credit ${Date.now()}` }] });
+    const contact = contacts.body.contacts![0]!;
+    const before = (await receiver.events(start + 1)).length;
+    const created = await h.xero.accountingApi.createCreditNotes(h.tenantId, { creditNotes: [{
+      type: CreditNote.TypeEnum.ACCRECCREDIT, contact: { contactID: contact.contactID }, status: CreditNote.StatusEnum.AUTHORISED,
+      lineItems: [{ description: 'Refund', quantity: 1, unitAmount: 10, accountCode: '200' }],
+    }] });
+    const creditNoteID = created.body.creditNotes![0]!.creditNoteID!;
+    const [event] = (await receiver.events(before + 1)).slice(before);
+    expect(event).toMatchObject({
+      eventCategory: 'CREDITNOTE', eventType: 'CREATE', resourceId: creditNoteID,
+      resourceUrl: `https://api.xero.com/api.xro/2.0/CreditNotes/${creditNoteID}`,
+      data: { Type: 'ACCRECCREDIT', Status: 'AUTHORISED' },
+    });
   });
 
   it('covers tenants created later with an app-wide webhook (no tenantId)', async () => {

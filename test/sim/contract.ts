@@ -42,10 +42,12 @@ export interface AccountingResponse {
 /** What the engine tells the platform after a change, so it can emit signed webhooks. */
 export interface ChangeEvent {
   tenantId: string;
-  category: 'INVOICE' | 'CONTACT';
+  category: 'INVOICE' | 'CONTACT' | 'CREDITNOTE';
   type: 'CREATE' | 'UPDATE';
   resourceId: string;
   eventDateUtc: string;
+  /** CREDITNOTE events only: the credit note's Type and Status, which Xero puts in the event (reference §7). */
+  data?: { Type: string; Status: string };
 }
 
 /** One tenant's books. Created by the engine, held by the platform, JSON-serialisable for snapshots. */

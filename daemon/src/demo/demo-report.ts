@@ -29,13 +29,25 @@ export function statsLine(result: PassResult): string {
     `${s.failed} failed; contacts ${s.contactsCreated} created, items ${s.itemsPushed} pushed; ${s.apiCalls} Xero API calls`;
 }
 
-/** A dry run's plan in a few words: 'create 9, skip 2, error 1'. */
+const PLAN_GROUPS: ReadonlyArray<[string, readonly string[]]> = [
+  ['invoices', ['smart_invoice', 'legacy_invoice']], ['contacts', ['company', 'contact']], ['items', ['product']],
+];
+const PLAN_ACTIONS = ['create', 'update', 'unchanged', 'recover', 'skip', 'conflict', 'error'] as const;
+
+/**
+ * A dry run's plan in a few words, per kind of record: 'invoices create 9, skip 2, error 1; contacts create 5'.
+ * A record planned twice (a contact both payer and scanned) is counted once, by its last entry.
+ */
 export function planSummary(plan: readonly PlanEntry[]): string {
-  const counts = new Map<string, number>();
-  for (const entry of plan) counts.set(entry.action, (counts.get(entry.action) ?? 0) + 1);
-  const order = ['create', 'update', 'unchanged', 'recover', 'skip', 'conflict', 'error'];
-  const parts = order.filter((a) => counts.has(a)).map((a) => `${a} ${counts.get(a)}`);
-  return parts.length > 0 ? parts.join(', ') : 'nothing to do';
+  const last = new Map<string, PlanEntry>();
+  for (const entry of plan) last.set(`${entry.entity}:${entry.id}`, entry);
+  const parts: string[] = [];
+  for (const [group, entities] of PLAN_GROUPS) {
+    const entries = [...last.values()].filter((e) => entities.includes(e.entity));
+    const counts = PLAN_ACTIONS.map((a) => [a, entries.filter((e) => e.action === a).length] as const).filter(([, n]) => n > 0);
+    if (counts.length > 0) parts.push(`${group} ${counts.map(([a, n]) => `${a} ${n}`).join(', ')}`);
+  }
+  return parts.length > 0 ? parts.join('; ') : 'nothing to do';
 }
 
 export interface LandedInvoice {

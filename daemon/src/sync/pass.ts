@@ -10,7 +10,7 @@ import { collectWork, type CollectedWork } from './push/collect-work.ts';
 import { countingGateway } from './push/counting-gateway.ts';
 import { withInstanceLock } from './push/instance-lock.ts';
 import { pushInvoices } from './push/invoice-sync.ts';
-import { loadOrgContext } from './push/org-loader.ts';
+import { loadOrgContext, OrgUnavailableError } from './push/org-loader.ts';
 import { refreshLinkedRecords } from './push/party-refresh.ts';
 import { createPushContext, type PlanEntry, type PushContext, type PushGateway, type PushLogger } from './push/push-context.ts';
 import type { PushStats } from './push/push-stats.ts';
@@ -69,7 +69,13 @@ async function lockedPass(deps: PassDeps, options: PassOptions): Promise<PassRes
   const ctx: PushContext = createPushContext({
     db: deps.db, gateway, settings, instance: options.instance, tenantId: '', dryRun, runId, log: deps.log,
     loadOrg: async () => {
-      if (deps.connect) ctx.tenantId = await deps.connect();
+      if (deps.connect) {
+        try {
+          ctx.tenantId = await deps.connect();
+        } catch (error) {
+          throw new OrgUnavailableError(error);
+        }
+      }
       return loadOrgContext(gateway);
     },
   });

@@ -43,12 +43,20 @@ export class Books {
   }
 
   /** Queues a change event; delivered only once the surrounding transaction commits. */
-  changed(category: ChangeEvent['category'], type: ChangeEvent['type'], resourceId: string): void {
+  changed(category: ChangeEvent['category'], type: ChangeEvent['type'], resourceId: string, data?: ChangeEvent['data']): void {
     const event: ChangeEvent = {
-      tenantId: this.settings.tenantId, category, type, resourceId, eventDateUtc: this.nowIso(),
+      tenantId: this.settings.tenantId, category, type, resourceId, eventDateUtc: this.nowIso(), ...(data ? { data } : {}),
     };
-    // An element created then updated in one batch is reported once, as a CREATE.
-    if (this.pendingEvents.some((e) => e.resourceId === resourceId && e.category === category)) return;
+    // An element created then updated in one batch is reported once, as a CREATE, with its latest data.
+    const pending = this.pendingEvents.find((e) => e.resourceId === resourceId && e.category === category);
+    if (pending) {
+      if (data) {
+        const before = pending.data;
+        pending.data = data;
+        this.store.remember(() => { pending.data = before; });
+      }
+      return;
+    }
     this.pendingEvents.push(event);
     this.store.remember(() => {
       const index = this.pendingEvents.indexOf(event);

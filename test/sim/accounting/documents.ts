@@ -161,7 +161,7 @@ function createDocument(books: Books, spec: DocSpec, input: Json, opts: SaveOpti
   record = settle(record);
   books.store.put(spec.collection, record.ID, record);
   markContactRole(books, contact as ContactRec, isSales(spec, docType) ? 'IsCustomer' : 'IsSupplier');
-  if (spec.kind === 'INVOICE') books.changed('INVOICE', 'CREATE', record.ID);
+  documentChanged(books, record, 'CREATE');
   return record;
 }
 
@@ -265,8 +265,13 @@ function updateDocument(books: Books, spec: DocSpec, input: Json, existing: Docu
   else record = settle({ ...record, AmountDue: round2(record.Total - record.AmountPaid - record.AmountCredited) });
   books.store.put(spec.collection, record.ID, record);
   if (contact) markContactRole(books, contact, isSales(spec, record.Type) ? 'IsCustomer' : 'IsSupplier');
-  if (spec.kind === 'INVOICE') books.changed('INVOICE', 'UPDATE', record.ID);
+  documentChanged(books, record, 'UPDATE');
   return record;
+}
+
+/** Queues the webhook event for a changed invoice or credit note (credit note events carry its Type and Status). */
+export function documentChanged(books: Books, doc: DocumentRec, type: 'CREATE' | 'UPDATE'): void {
+  books.changed(doc.Kind, type, doc.ID, doc.Kind === 'CREDITNOTE' ? { Type: doc.Type, Status: doc.Status } : undefined);
 }
 
 /** Status transitions a client may request (reference §4.2). */

@@ -75,14 +75,8 @@ async function pushPage(ctx: PushContext, kind: InvoiceKind, ids: number[], forc
   if (pushable.length === 0) return;
 
   const links = await linksOf(ctx.state, entityType, pushable.map((i) => i.id));
-  let org;
-  try {
-    org = await ctx.org();
-  } catch (error) {
-    // Without the organisation nothing can be planned: every invoice of the page is retried later.
-    for (const invoice of pushable) await failInvoice(ctx, entityType, invoice, errorOf(error));
-    return;
-  }
+  // Throws OrgUnavailableError (not a XeroApiError): without the organisation the pass itself cannot run.
+  let org = await ctx.org();
   const itemCodes = await syncItems(ctx, pushable.flatMap((i) => i.lines.flatMap((l) => (l.productId === null ? [] : [l.productId]))));
   const payers = await resolvePayers(ctx, pushable);
   if (ctx.pushedItems.size > 0) org = { ...org, itemsByCode: new Map([...org.itemsByCode, ...ctx.pushedItems]) };

@@ -6,7 +6,7 @@ import type { AccountingRequest, AccountingResponse } from '../../contract.ts';
 import { Problems, writeBatch, writeSingle } from '../batch.ts';
 import type { Books } from '../books.ts';
 import { dayString, instantString, msDateOfDay, msDateOfInstant, parseDay } from '../dates.ts';
-import { CREDIT_NOTE, findDocument, INVOICE, matchDocument, saveDocument, settle } from '../documents.ts';
+import { CREDIT_NOTE, documentChanged, findDocument, INVOICE, matchDocument, saveDocument, settle } from '../documents.ts';
 import { envelope } from '../envelope.ts';
 import { notFound } from '../errors.ts';
 import { compact, field, object, text, type Json } from '../input.ts';
@@ -147,7 +147,8 @@ export function allocateCredit(books: Books, credit: DocumentRec, element: Json)
     AllocationID: allocation.AllocationID, CreditNoteID: inv.ID, CreditNoteNumber: inv.Number, Date: date, AppliedAmount: allocation.Amount,
   }] });
   books.store.put('creditNotes', credit.ID, updatedCredit);
-  books.changed('INVOICE', 'UPDATE', inv.ID);
+  documentChanged(books, updatedInvoice, 'UPDATE');
+  documentChanged(books, updatedCredit, 'UPDATE');
   return allocation;
 }
 
@@ -185,12 +186,15 @@ export function deleteAllocation(books: Books, creditId: string, allocationId: s
     books.store.put('allocations', allocation.AllocationID, deleted);
     const invoice = books.store.get<DocumentRec>('invoices', allocation.InvoiceID);
     if (invoice) {
-      books.store.put('invoices', invoice.ID, settle({ ...invoice, UpdatedDateUTC: now,
-        Credits: invoice.Credits.filter((c) => c.AllocationID !== allocation.AllocationID) }));
-      books.changed('INVOICE', 'UPDATE', invoice.ID);
+      const restored = settle({ ...invoice, UpdatedDateUTC: now,
+        Credits: invoice.Credits.filter((c) => c.AllocationID !== allocation.AllocationID) });
+      books.store.put('invoices', invoice.ID, restored);
+      documentChanged(books, restored, 'UPDATE');
     }
-    books.store.put('creditNotes', credit.ID, settle({ ...credit, UpdatedDateUTC: now,
-      Credits: credit.Credits.filter((c) => c.AllocationID !== allocation.AllocationID) }));
+    const credited = settle({ ...credit, UpdatedDateUTC: now,
+      Credits: credit.Credits.filter((c) => c.AllocationID !== allocation.AllocationID) });
+    books.store.put('creditNotes', credit.ID, credited);
+    documentChanged(books, credited, 'UPDATE');
     return deleted;
   });
   return { status: 200, body: envelope(books.now(), 'Allocations', [allocationView(books, result)]) };

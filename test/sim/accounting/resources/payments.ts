@@ -6,7 +6,7 @@ import type { AccountingRequest, AccountingResponse } from '../../contract.ts';
 import { Problems, writeBatch } from '../batch.ts';
 import type { Books } from '../books.ts';
 import { instantString, longDay, msDateOfDay, msDateOfInstant, parseDay } from '../dates.ts';
-import { CREDIT_NOTE, findDocument, INVOICE, settle, type DocSpec } from '../documents.ts';
+import { CREDIT_NOTE, documentChanged, findDocument, INVOICE, settle, type DocSpec } from '../documents.ts';
 import { envelope } from '../envelope.ts';
 import { notFound, singleValidationError } from '../errors.ts';
 import { bool, compact, field, GUID, object, text, type Json } from '../input.ts';
@@ -68,7 +68,7 @@ export function recordPayment(books: Books, input: PaymentInput): PaymentRec {
     UpdatedDateUTC: now,
   });
   books.store.put(spec.collection, updated.ID, updated);
-  if (spec.kind === 'INVOICE') books.changed('INVOICE', 'UPDATE', updated.ID);
+  documentChanged(books, updated, 'UPDATE');
   return payment;
 }
 
@@ -82,7 +82,7 @@ export function deletePaymentRecord(books: Books, payment: PaymentRec): PaymentR
   if (doc) {
     const updated = settle({ ...doc, Payments: doc.Payments.filter((p) => p.PaymentID !== payment.PaymentID), UpdatedDateUTC: now });
     books.store.put(spec.collection, updated.ID, updated);
-    if (spec.kind === 'INVOICE') books.changed('INVOICE', 'UPDATE', updated.ID);
+    documentChanged(books, updated, 'UPDATE');
   }
   return deleted;
 }

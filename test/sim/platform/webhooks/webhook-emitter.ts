@@ -11,9 +11,11 @@ export interface WebhookEvent {
   resourceId: string;
   eventDateUtc: string;
   eventType: 'CREATE' | 'UPDATE';
-  eventCategory: 'INVOICE' | 'CONTACT';
+  eventCategory: 'INVOICE' | 'CONTACT' | 'CREDITNOTE';
   tenantId: string;
   tenantType: 'ORGANISATION';
+  /** CREDITNOTE events only. */
+  data?: { Type: string; Status: string };
 }
 
 export interface WebhookPayload {
@@ -41,6 +43,11 @@ export interface IntentToReceiveResult {
 }
 
 const RESOURCE_BASE = 'https://api.xero.com/api.xro/2.0';
+const RESOURCE_PATH: Record<ChangeEvent['category'], string> = {
+  INVOICE: 'Invoices',
+  CONTACT: 'Contacts',
+  CREDITNOTE: 'CreditNotes',
+};
 const RETRY_DELAYS_MS = [250, 1000];
 /** The tenant key of the app-wide webhook. */
 export const APP_WIDE = '*';
@@ -91,7 +98,7 @@ export class WebhookEmitter {
     const id = `${target.url}\u0000${target.key}`;
     const batch = this.#pending.get(id) ?? { target, events: [] };
     batch.events.push({
-      resourceUrl: `${RESOURCE_BASE}/${change.category === 'INVOICE' ? 'Invoices' : 'Contacts'}/${change.resourceId}`,
+      resourceUrl: `${RESOURCE_BASE}/${RESOURCE_PATH[change.category]}/${change.resourceId}`,
       resourceId: change.resourceId,
       // Xero writes this UTC time without a zone designator ("2025-12-02T00:44:09.923"), as its OpenAPI example shows.
       eventDateUtc: change.eventDateUtc.replace(/Z$/, ''),
@@ -99,6 +106,7 @@ export class WebhookEmitter {
       eventCategory: change.category,
       tenantId: change.tenantId,
       tenantType: 'ORGANISATION',
+      ...(change.data ? { data: change.data } : {}),
     });
     this.#pending.set(id, batch);
     this.#timer ??= setTimeout(() => void this.flush(), this.#batchMs);
