@@ -68,6 +68,7 @@ async function lockedPass(deps: PassDeps, options: PassOptions): Promise<PassRes
   const gateway = countingGateway(deps.gateway, () => { calls++; });
   const ctx: PushContext = createPushContext({
     db: deps.db, gateway, settings, instance: options.instance, tenantId: '', dryRun, runId, log: deps.log,
+    ...(options.timeZone !== undefined && { timeZone: options.timeZone }),
     loadOrg: async () => {
       if (deps.connect) {
         try {

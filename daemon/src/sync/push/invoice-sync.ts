@@ -2,6 +2,7 @@ import type { InvoicePage } from '../../bitrix/invoice-parts.ts';
 import { readLegacyInvoices } from '../../bitrix/legacy-invoices.ts';
 import { readSmartInvoices } from '../../bitrix/smart-invoices.ts';
 import type { DomainInvoice, InvoiceKind } from '../../domain/invoice.ts';
+import { markLinkSynced } from '../../state/links.ts';
 import { resolveError } from '../../state/record-errors.ts';
 import { XeroApiError } from '../../xero/index.ts';
 import { planInvoice, shouldPush } from '../plan/index.ts';
@@ -11,6 +12,7 @@ import { chunk, linksOf, openErrors } from './link-queries.ts';
 import { ENTITY_OF_KIND, type InvoiceWork } from './invoice-work.ts';
 import { createInvoices, fetchInvoices, findCreatedInvoices, updateInvoices } from './invoice-writes.ts';
 import { settleInvoice } from './invoice-settle.ts';
+import { untouchedSincePush } from './untouched-since-push.ts';
 import type { PushContext } from './push-context.ts';
 import { combinePlanErrors, errorOf, failInvoice, recordFailure } from './record-failure.ts';
 
@@ -75,6 +77,16 @@ async function pushPage(ctx: PushContext, kind: InvoiceKind, ids: number[], forc
   if (pushable.length === 0) return;
 
   const links = await linksOf(ctx.state, entityType, pushable.map((i) => i.id));
+  // The scan's overlap window re-reads recent invoices every pass; those not touched since their push are settled
+  // without planning (and so without the organisation's reference data). Collected work is always planned.
+  const settled = pushable.filter((i) => !forced.has(i.id) && !errors.has(`${i.id}:push`)
+    && untouchedSincePush(i.updatedAt, links.get(i.id), ctx.timeZone));
+  for (const invoice of settled) {
+    ctx.stats.unchanged++;
+    ctx.note({ entity: entityType, id: invoice.id, action: 'unchanged', reason: 'not modified since its last push' });
+  }
+  if (settled.length > 0) pushable.splice(0, pushable.length, ...pushable.filter((i) => !settled.includes(i)));
+  if (pushable.length === 0) return;
   // Throws OrgUnavailableError (not a XeroApiError): without the organisation the pass itself cannot run.
   let org = await ctx.org();
   const itemCodes = await syncItems(ctx, pushable.flatMap((i) => i.lines.flatMap((l) => (l.productId === null ? [] : [l.productId]))));
@@ -119,6 +131,14 @@ async function pushPage(ctx: PushContext, kind: InvoiceKind, ids: number[], forc
         if (errors.has(`${w.invoice.id}:push`) && !ctx.dryRun) await resolveError(ctx.state, { entityType, entityId: w.invoice.id, operation: 'push' });
       } else {
         toCheck.push(w);
+      }
+    } else if (w.link?.STATE === 'conflict' && w.link.CONTENT_HASH === w.plan.hash && w.link.XERO_ID) {
+      // Bitrix was put back to what Xero has: nothing differs any more, so the conflict is over.
+      ctx.stats.unchanged++;
+      ctx.note({ entity: w.entityType, id: w.invoice.id, action: 'unchanged', reason: 'conflict resolved: Bitrix matches Xero again' });
+      if (!ctx.dryRun) {
+        await markLinkSynced(ctx.state, { entityType, entityId: w.invoice.id }, { xeroId: w.link.XERO_ID, contentHash: w.link.CONTENT_HASH });
+        await resolveError(ctx.state, { entityType, entityId: w.invoice.id, operation: 'conflict' });
       }
     } else if (w.link?.STATE === 'conflict' || w.link?.STATE === 'deleted') {
       // Xero owns it (or it is gone there): reported once when detected, not pushed again.

@@ -39,6 +39,8 @@ export interface PushContext {
   /** No write endpoint is called and no state row changes (except the run row). */
   dryRun: boolean;
   runId: number | null;
+  /** Bitrix's IANA zone (BITRIX_TIMEZONE), to compare its naive times with ours; unknown disables that shortcut. */
+  timeZone?: string;
   log: PushLogger;
   stats: PushStats;
   /** What the pass did or would do, per record: every entry in a dry run, only errors and conflicts otherwise. */
