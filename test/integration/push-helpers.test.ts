@@ -3,6 +3,7 @@ import { batchKey, intentKey } from '../../daemon/src/sync/push/idempotency-keys
 import { combinePlanErrors } from '../../daemon/src/sync/push/record-failure.ts';
 import { countingGateway } from '../../daemon/src/sync/push/counting-gateway.ts';
 import { xeroDeepLink } from '../../daemon/src/sync/push/invoice-settle.ts';
+import { untouchedSincePush } from '../../daemon/src/sync/push/untouched-since-push.ts';
 import type { PushGateway } from '../../daemon/src/sync/push/push-context.ts';
 
 // Pure pieces of the executor (no database, no Xero): the properties exactly-once and reporting rely on.
@@ -51,5 +52,26 @@ describe('API call counting', () => {
 describe('invoice link for Bitrix', () => {
   it('is the organisation user’s deep link, since Xero has no online invoice for drafts', () => {
     expect(xeroDeepLink('3f1c0000-0000-0000-0000-000000000001')).toBe('https://go.xero.com/AccountsReceivable/View.aspx?InvoiceID=3f1c0000-0000-0000-0000-000000000001');
+  });
+});
+
+describe('skipping re-reads of invoices not touched since their push', () => {
+  const link = (updatedAt: string) => ({ STATE: 'synced' as const, UPDATED_AT: updatedAt });
+  it('skips an invoice modified well before the link was last synced', () => {
+    expect(untouchedSincePush('2026-11-21 10:00:00', link('2026-11-21 10:05:00.000'), 'UTC')).toBe(true);
+  });
+  it('plans an invoice modified after, or within the clock margin of, its last push', () => {
+    expect(untouchedSincePush('2026-11-21 10:06:00', link('2026-11-21 10:05:00.000'), 'UTC')).toBe(false);
+    expect(untouchedSincePush('2026-11-21 10:04:30', link('2026-11-21 10:05:00.000'), 'UTC')).toBe(false);
+  });
+  it('reads Bitrix’s naive time in its own zone', () => {
+    // 12:00 in Auckland (UTC+13 in November) is 23:00 UTC the day before: long before a push at 10:05 UTC.
+    expect(untouchedSincePush('2026-11-21 12:00:00', link('2026-11-21 10:05:00.000'), 'Pacific/Auckland')).toBe(true);
+    expect(untouchedSincePush('2026-11-21 12:00:00', link('2026-11-21 10:05:00.000'), 'UTC')).toBe(false);
+  });
+  it('never skips without a known zone, a time, or a synced link', () => {
+    expect(untouchedSincePush('2026-11-21 10:00:00', link('2026-11-21 10:05:00.000'), undefined)).toBe(false);
+    expect(untouchedSincePush(null, link('2026-11-21 10:05:00.000'), 'UTC')).toBe(false);
+    expect(untouchedSincePush('2026-11-21 10:00:00', { STATE: 'creating', UPDATED_AT: '2026-11-21 10:05:00.000' }, 'UTC')).toBe(false);
   });
 });

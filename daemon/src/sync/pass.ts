@@ -55,19 +55,29 @@ export async function runSyncPass(deps: PassDeps, options: PassOptions): Promise
   return withInstanceLock(deps.db, options.instance, () => lockedPass(deps, options));
 }
 
+/**
+ * The same pass for a caller that already holds the instance lock for its whole life (the `run` daemon, rule 8):
+ * GET_LOCK belongs to one session, so a second GET_LOCK from another connection of the same process would fail.
+ */
+export async function runSyncPassHoldingLock(deps: PassDeps, options: PassOptions): Promise<PassResult> {
+  return lockedPass(deps, options);
+}
+
 async function lockedPass(deps: PassDeps, options: PassOptions): Promise<PassResult> {
   const state = deps.db as StateDb;
   const dryRun = options.dryRun ?? false;
   // We hold the lock: any 'running' row of this instance belongs to a process that died (kill -9, power loss).
   await markStaleRunsInterrupted(state, options.instance);
   const runId = await startRun(state, { instance: options.instance, kind: 'sync', dryRun });
+  // Every line of the pass carries its run id (winston child logger) when the logger can scope.
+  const log = scoped(deps.log, runId);
   const { settings, problems } = await readSettings(deps.db);
-  for (const problem of problems) deps.log.warn('module option ignored', { key: problem.key, message: problem.message });
+  for (const problem of problems) log.warn('module option ignored', { key: problem.key, message: problem.message });
 
   let calls = 0;
   const gateway = countingGateway(deps.gateway, () => { calls++; });
   const ctx: PushContext = createPushContext({
-    db: deps.db, gateway, settings, instance: options.instance, tenantId: '', dryRun, runId, log: deps.log,
+    db: deps.db, gateway, settings, instance: options.instance, tenantId: '', dryRun, runId, log,
     ...(options.timeZone !== undefined && { timeZone: options.timeZone }),
     loadOrg: async () => {
       if (deps.connect) {
@@ -146,4 +156,9 @@ async function scanAll(ctx: PushContext, options: PassOptions, done: Set<string>
       if (!ctx.dryRun && page.cursor) await setCursor(ctx.state, name, encodeScanPosition(page.cursor));
     }
   }
+}
+
+function scoped(log: PushLogger, runId: number): PushLogger {
+  const child = (log as { child?: (meta: Record<string, unknown>) => PushLogger }).child;
+  return typeof child === 'function' ? child.call(log, { run: runId }) : log;
 }

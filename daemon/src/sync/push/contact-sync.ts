@@ -127,6 +127,8 @@ async function resolveParties(ctx: PushContext, parties: PartyWork[], options: {
     for (const p of updates) ctx.note({ entity: p.plan.entity.type, id: p.plan.entity.id, action: 'update', reason: 'contact details changed or matched' });
     return;
   }
+  // Writes record the tenant on links; it is settled with the organisation, loaded here only when something changes.
+  if (creates.length + updates.length > 0) await ctx.org();
   for (const batch of chunk(creates, BATCH)) await createBatch(ctx, batch);
   for (const batch of chunk(updates, BATCH)) await updateBatch(ctx, batch);
 }

@@ -22,8 +22,5 @@ export async function refreshLinkedRecords(ctx: PushContext, entityType: Extract
   const parties: Party[] = entityType === 'company'
     ? (await readCompanies(ctx.db, linked)).companies.map((company) => ({ type: 'company', company }))
     : (await readContacts(ctx.db, linked)).contacts.map((person) => ({ type: 'person', person }));
-  if (parties.length > 0) {
-    await ctx.org();
-    await refreshLinkedParties(ctx, parties);
-  }
+  if (parties.length > 0) await refreshLinkedParties(ctx, parties);
 }
