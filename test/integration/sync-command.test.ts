@@ -4,6 +4,7 @@ import { buildContact } from '../fixture/builders/contact.ts';
 import { apiWrites, createPushWorld, lastSeq, simInvoicesByKey, type PushWorld } from './support/push-harness.ts';
 import { SMART, LEGACY } from './support/invoice-kinds.ts';
 import { runCli, startCli } from './support/cli-process.ts';
+import { lockName } from '../../daemon/src/sync/push/instance-lock.ts';
 
 let world: PushWorld;
 let payer: number;
@@ -67,15 +68,16 @@ describe('b24xero sync --once', () => {
   });
 
   it('refuses to run while another process holds the instance lock, with a clear message', async () => {
+    const lock = lockName(world.t.name, world.instance);
     await world.db.connection().execute(async (conn) => {
-      const { rows } = await sql<{ got: number }>`SELECT GET_LOCK(${`b24xero:${world.instance}`}, 0) AS got`.execute(conn);
+      const { rows } = await sql<{ got: number }>`SELECT GET_LOCK(${lock}, 0) AS got`.execute(conn);
       expect(Number(rows[0]!.got)).toBe(1);
       try {
         const { code, stderr } = await runCli(['sync', '--once'], world.env());
         expect(code).toBe(3);
         expect(stderr).toContain(`already syncing instance '${world.instance}'`);
       } finally {
-        await sql`SELECT RELEASE_LOCK(${`b24xero:${world.instance}`})`.execute(conn);
+        await sql`SELECT RELEASE_LOCK(${lock})`.execute(conn);
       }
     });
   });

@@ -6,6 +6,7 @@ import { createLogger, type Logger } from '../runtime/logger.ts';
 import { secretValues } from '../config/redact.ts';
 import { createXeroGateway, type XeroGateway } from '../xero/index.ts';
 import { demoDatabaseName } from './demo-args.ts';
+import { xeroGatewayOptions } from '../config/xero-gateway-options.ts';
 
 export interface DemoXero {
   sim: RunningSimulator;
@@ -57,12 +58,7 @@ export async function startDemoXero(options: DemoXeroOptions): Promise<DemoXero>
   try {
     const config = loadConfig(demoEnvironment(sim.url, sim, options.dbUrl, options.env), { requireXero: true });
     const log = createLogger({ level: config.logLevel, secrets: secretValues(config), stream: options.logStream, defaultMeta: { instance: config.instance } });
-    const gateway = createXeroGateway({
-      clientId: config.xero.clientId!, clientSecret: config.xero.clientSecret!, auth: config.xero.auth,
-      tenantId: config.xero.tenantId, apiUrl: config.xero.apiUrl, identityUrl: config.xero.identityUrl,
-      connectionsUrl: config.xero.connectionsUrl, timeoutMs: config.xero.httpTimeoutMs,
-      minuteLimit: config.xero.minuteLimit, dailyBudget: config.xero.dailyBudget, instance: config.instance, logger: log,
-    }, { db: options.db });
+    const gateway = createXeroGateway(xeroGatewayOptions(config, log), { db: options.db });
     return { sim, config, gateway, log };
   } catch (error) {
     await sim.close();

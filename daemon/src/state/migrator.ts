@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { currentDatabase, serverLockName } from '../db/lock-name.ts';
 import { sql, type Kysely } from 'kysely';
 import { DEFAULT_SQL_DIR, readMigrationFiles, type MigrationFile } from './migration-files.ts';
 import { splitSqlStatements } from './sql-splitter.ts';
@@ -117,14 +117,11 @@ export async function migrationStatus(db: Kysely<any>, dir: string = DEFAULT_SQL
 
 /** GET_LOCK names are limited to 64 characters; long database names fall back to a hash. */
 export function lockNameFor(database: string): string {
-  const name = `b24xero:migrate:${database}`;
-  if (name.length <= 64) return name;
-  return `b24xero:migrate:${createHash('sha256').update(database).digest('hex').slice(0, 40)}`;
+  return serverLockName('b24xero:migrate:', database);
 }
 
 async function migrationLockName(conn: Kysely<any>): Promise<string> {
-  const { rows } = await sql<{ db: string | null }>`SELECT DATABASE() AS db`.execute(conn);
-  const database = rows[0]?.db;
+  const database = await currentDatabase(conn);
   if (!database) throw new MigrationError('the connection has no database selected (BITRIX_DB_URL must name one)');
   return lockNameFor(database);
 }

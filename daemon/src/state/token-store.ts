@@ -1,4 +1,5 @@
-import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
+import { serverLockName } from '../db/lock-name.ts';
 import { sql, type Kysely } from 'kysely';
 import { toDbUtc } from './state-db.ts';
 import type { TokenTable } from './tables.ts';
@@ -131,10 +132,12 @@ export class TokenStore {
     return Number(row.VERSION);
   }
 
-  /** The GET_LOCK name; MySQL caps lock names at 64 characters, so a long instance name is hashed. */
+  /**
+   * The GET_LOCK name (a long instance name is hashed). Server-wide, so two portals sharing a server and an instance
+   * name serialise their refreshes — harmless, as each re-reads its own row under the lock.
+   */
   lockName(): string {
-    const name = `b24xero:token:${this.#instance}`;
-    return name.length <= 64 ? name : `b24xero:token:${createHash('sha256').update(this.#instance).digest('hex').slice(0, 40)}`;
+    return serverLockName('b24xero:token:', this.#instance);
   }
 
   /**

@@ -11,6 +11,7 @@ import { OrgUnavailableError } from '../../sync/push/org-loader.ts';
 import { formatDiff } from '../../sync/plan/index.ts';
 import { createXeroGateway } from '../../xero/index.ts';
 import { UsageError, writeLine, type CliCommand } from '../command.ts';
+import { xeroGatewayOptions } from '../../config/xero-gateway-options.ts';
 
 /** Exit code when another process holds the instance lock: the pass did not run, and trying later will work. */
 export const EXIT_LOCKED = 3;
@@ -32,12 +33,7 @@ export const command: CliCommand = {
         writeLine(ctx.stderr, "b24xero sync: the module tables are missing or not current: run 'b24xero migrate' first");
         return 1;
       }
-      const gateway = createXeroGateway({
-        clientId: config.xero.clientId!, clientSecret: config.xero.clientSecret!, auth: config.xero.auth,
-        tenantId: config.xero.tenantId, apiUrl: config.xero.apiUrl, identityUrl: config.xero.identityUrl,
-        connectionsUrl: config.xero.connectionsUrl, timeoutMs: config.xero.httpTimeoutMs,
-        minuteLimit: config.xero.minuteLimit, dailyBudget: config.xero.dailyBudget, instance: config.instance, logger: log,
-      }, { db });
+      const gateway = createXeroGateway(xeroGatewayOptions(config, log), { db });
       let result: PassResult;
       try {
         result = await runSyncPass(
