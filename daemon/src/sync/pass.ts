@@ -11,6 +11,7 @@ import { countingGateway } from './push/counting-gateway.ts';
 import { withInstanceLock } from './push/instance-lock.ts';
 import { pushInvoices } from './push/invoice-sync.ts';
 import { loadOrgContext, OrgUnavailableError } from './push/org-loader.ts';
+import { syncAllItems } from './push/item-sync.ts';
 import { refreshLinkedRecords } from './push/party-refresh.ts';
 import { createPushContext, type PlanEntry, type PushContext, type PushGateway, type PushLogger } from './push/push-context.ts';
 import type { PushStats } from './push/push-stats.ts';
@@ -32,6 +33,8 @@ export interface PassOptions {
   /** Safety-scan overlap (default bitrix/scan.ts: 300 s) and page size. */
   scanOverlapSeconds?: number;
   scanLimit?: number;
+  /** Also push every catalog product as a Xero Item, not only those used on invoices (`--all-products`). */
+  allProducts?: boolean;
 }
 
 export interface PassResult {
@@ -94,6 +97,8 @@ async function lockedPass(deps: PassDeps, options: PassOptions): Promise<PassRes
   let collected: CollectedWork | null = null;
   try {
     collected = await collectWork(ctx, newClaimerId(options.instance));
+    // Items first, so the invoices pushed below can carry their ItemCode.
+    if (options.allProducts) await syncAllItems(ctx);
     const done = await processWork(ctx, collected.work);
     await scanAll(ctx, options, done);
     if (collected.claim && collected.claim.changeIds.length > 0) {

@@ -19,7 +19,7 @@ export const EXIT_LOCKED = 3;
 export const command: CliCommand = {
   name: 'sync',
   summary: 'one full sync pass (change feed + safety scan + push to Xero); --dry-run shows the plan only',
-  usage: 'b24xero sync --once [--dry-run] [--json]',
+  usage: 'b24xero sync --once [--dry-run] [--json] [--all-products]',
 
   async run(ctx) {
     const options = parse(ctx.args);
@@ -38,7 +38,7 @@ export const command: CliCommand = {
       try {
         result = await runSyncPass(
           { db, gateway, connect: () => gateway.connect(), log },
-          { instance: config.instance, dryRun: options.dryRun, timeZone: config.bitrixTimezone },
+          { instance: config.instance, dryRun: options.dryRun, allProducts: options.allProducts, timeZone: config.bitrixTimezone },
         );
       } catch (error) {
         if (error instanceof InstanceLockedError) {
@@ -81,12 +81,12 @@ function printSummary(out: Writable, result: PassResult): void {
   }
 }
 
-function parse(args: string[]): { dryRun: boolean; json: boolean } {
+function parse(args: string[]): { dryRun: boolean; json: boolean; allProducts: boolean } {
   let values;
   try {
     ({ values } = parseArgs({
       args,
-      options: { once: { type: 'boolean' }, 'dry-run': { type: 'boolean' }, json: { type: 'boolean' } },
+      options: { once: { type: 'boolean' }, 'dry-run': { type: 'boolean' }, json: { type: 'boolean' }, 'all-products': { type: 'boolean' } },
       strict: true,
       allowPositionals: false,
     }));
@@ -95,5 +95,5 @@ function parse(args: string[]): { dryRun: boolean; json: boolean } {
   }
   // The long-running loop is `b24xero run`; this command only ever does one pass, and says so explicitly.
   if (!values.once) throw new UsageError("sync runs one pass and needs --once (the scheduled daemon is 'b24xero run')");
-  return { dryRun: values['dry-run'] ?? false, json: values.json ?? false };
+  return { dryRun: values['dry-run'] ?? false, json: values.json ?? false, allProducts: values['all-products'] ?? false };
 }

@@ -1,4 +1,4 @@
-import { readProducts } from '../../bitrix/products.ts';
+import { listProductIds, readProducts } from '../../bitrix/products.ts';
 import { markLinkSynced, recordCreateIntent } from '../../state/links.ts';
 import type { Item } from '../../xero/index.ts';
 import { classifyXeroValidation, diffPayload, planItem, type ItemPlan } from '../plan/index.ts';
@@ -82,4 +82,17 @@ export async function syncItems(ctx: PushContext, productIds: readonly number[],
     }
   }
   return codes;
+}
+
+/**
+ * Every catalog product as a Xero Item (`sync --once --all-products`): pages through the catalog; a product whose
+ * Item is already in Xero with the same content costs a read, no API call.
+ */
+export async function syncAllItems(ctx: PushContext, pageSize = 500): Promise<void> {
+  for (let afterId = 0; ;) {
+    const ids = await listProductIds(ctx.db, { afterId, limit: pageSize });
+    if (ids.length === 0) return;
+    await syncItems(ctx, ids, { refresh: true });
+    afterId = ids[ids.length - 1]!;
+  }
 }
