@@ -15,6 +15,7 @@ import { syncAllItems } from './push/item-sync.ts';
 import { refreshLinkedRecords } from './push/party-refresh.ts';
 import { createPushContext, type PlanEntry, type PushContext, type PushGateway, type PushLogger } from './push/push-context.ts';
 import type { PushStats } from './push/push-stats.ts';
+import { replanAfterSettingsChange, settingsChangedSinceLastPlan } from './push/settings-replan.ts';
 
 export interface PassDeps {
   /** The Bitrix database (reads b_crm_*, writes b_b24xero_*). */
@@ -51,7 +52,8 @@ const PARTY_SCANS: ReadonlyArray<Extract<ScanKind, 'contact' | 'company'>> = ['c
 /**
  * One full sync pass (`b24xero sync --once`, and each tick of `run`): under the instance lock, change feed + records
  * due for retry + unfinished creates, then the safety scan of smart and legacy invoices (and linked contacts and
- * companies) from the stored cursors, each page pushed before its cursor is saved. Per-record failures are stored and
+ * companies) from the stored cursors, each page pushed before its cursor is saved; then, when the module's settings
+ * changed since the last pass, the re-plan of the records already in Xero. Per-record failures are stored and
  * counted; the promise rejects only when the pass itself cannot run (lock held, database or settings unreadable).
  */
 export async function runSyncPass(deps: PassDeps, options: PassOptions): Promise<PassResult> {
@@ -96,11 +98,13 @@ async function lockedPass(deps: PassDeps, options: PassOptions): Promise<PassRes
 
   let collected: CollectedWork | null = null;
   try {
+    ctx.settingsChanged = await settingsChangedSinceLastPlan(ctx);
     collected = await collectWork(ctx, newClaimerId(options.instance));
     // Items first, so the invoices pushed below can carry their ItemCode.
     if (options.allProducts) await syncAllItems(ctx);
     const done = await processWork(ctx, collected.work);
     await scanAll(ctx, options, done);
+    await replanAfterSettingsChange(ctx, done);
     if (collected.claim && collected.claim.changeIds.length > 0) {
       await completeChanges(state, collected.claim.claimer, collected.claim.changeIds);
     }

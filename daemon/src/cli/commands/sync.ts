@@ -8,6 +8,7 @@ import { migrationStatus } from '../../state/migrator.ts';
 import { runSyncPass, type PassResult } from '../../sync/pass.ts';
 import { InstanceLockedError } from '../../sync/push/instance-lock.ts';
 import { OrgUnavailableError } from '../../sync/push/org-loader.ts';
+import { XeroUnavailableError } from '../../sync/push/tenant-outage.ts';
 import { formatDiff } from '../../sync/plan/index.ts';
 import { createXeroGateway } from '../../xero/index.ts';
 import { UsageError, writeLine, type CliCommand } from '../command.ts';
@@ -47,6 +48,10 @@ export const command: CliCommand = {
         }
         if (error instanceof OrgUnavailableError) {
           writeLine(ctx.stderr, `b24xero sync: the pass did not run: ${error.message}`);
+          return 1;
+        }
+        if (error instanceof XeroUnavailableError) {
+          writeLine(ctx.stderr, `b24xero sync: ${error.message} (what was pushed is kept; the next pass continues from there)`);
           return 1;
         }
         throw error;

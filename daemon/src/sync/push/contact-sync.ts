@@ -8,10 +8,11 @@ import {
   classifyXeroValidation, diffPayload, matchContact, partyIdentity, payerOf, planPartyContact,
   type ContactCandidate, type ContactLink, type ContactPlan, type Party, type PartyIdentity, type PlanError,
 } from '../plan/index.ts';
-import { batchKey, intentKey } from './idempotency-keys.ts';
+import { batchKey, fromState, intentKey } from './idempotency-keys.ts';
 import { chunk, linksOf, linksToXeroIds, upsertSyncedLink, withdrawIntent } from './link-queries.ts';
 import type { PushContext } from './push-context.ts';
 import { clearFailure, errorOf, recordFailure } from './record-failure.ts';
+import { stopIfTenantWide } from './tenant-outage.ts';
 
 export type PayerResolution = { ok: true; contactID: string } | { ok: false; error: PlanError };
 
@@ -168,6 +169,7 @@ async function createBatch(ctx: PushContext, batch: PartyWork[]): Promise<void> 
   try {
     outcome = await ctx.gateway.createContacts(batch.map((p) => p.plan.payload as unknown as Contact), { idempotencyKey: key });
   } catch (error) {
+    stopIfTenantWide(error);
     const failure = errorOf(error);
     for (const p of batch) {
       p.error = failure;
@@ -192,11 +194,14 @@ async function createBatch(ctx: PushContext, batch: PartyWork[]): Promise<void> 
 
 async function updateBatch(ctx: PushContext, batch: PartyWork[]): Promise<void> {
   const payloads = batch.map((p) => ({ ...p.plan.payload, contactID: p.contactID }) as unknown as Contact);
-  const key = batchKey(ctx.instance, 'contacts-update', batch.map((p) => `${p.key}:${p.contactID}:${p.plan.hash}`));
+  // Keyed by the state each update starts from (the link's last settle) too: an edit back to details sent minutes
+  // ago (A → B → A → B) must reach Xero, not replay the answer to the first A → B within Xero's key lifetime.
+  const key = batchKey(ctx.instance, 'contacts-update', batch.map((p) => `${p.key}:${p.contactID}:${fromState(p.link)}:${p.plan.hash}`));
   let outcome;
   try {
     outcome = await ctx.gateway.updateContacts(payloads, { idempotencyKey: key });
   } catch (error) {
+    stopIfTenantWide(error);
     // The contact exists: its invoices can still be pushed; the stale details are retried later.
     for (const p of batch) await recordFailure(ctx, p.plan.entity.type, p.plan.entity.id, 'push', errorOf(error));
     return;

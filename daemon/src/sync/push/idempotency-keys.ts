@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { LinkRow } from '../../state/tables.ts';
 
 const sha = (text: string): string => createHash('sha256').update(text).digest('hex');
 
@@ -18,4 +19,13 @@ export function intentKey(instance: string, entityType: string, entityId: number
  */
 export function batchKey(instance: string, operation: string, elements: readonly string[]): string {
   return `b24x-${operation}-${sha(`${instance}|${operation}|${elements.join(',')}`).slice(0, 64)}`;
+}
+
+/**
+ * The state an update starts from, for its batch key: the link's hash and when it was last settled (UPDATED_AT, ms).
+ * The same until the update settles — so a retry replays Xero's answer — and new after every settled write, so
+ * returning to content sent minutes ago is a new request. '-' for a record with no link yet (matched, first push).
+ */
+export function fromState(link: Pick<LinkRow, 'CONTENT_HASH' | 'UPDATED_AT'> | undefined): string {
+  return link ? `${link.CONTENT_HASH ?? '-'}@${link.UPDATED_AT}` : '-';
 }

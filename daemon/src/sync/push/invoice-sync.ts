@@ -10,8 +10,9 @@ import { resolvePayers } from './contact-sync.ts';
 import { syncItems } from './item-sync.ts';
 import { chunk, linksOf, openErrors } from './link-queries.ts';
 import { ENTITY_OF_KIND, type InvoiceWork } from './invoice-work.ts';
-import { createInvoices, fetchInvoices, findCreatedInvoices, updateInvoices } from './invoice-writes.ts';
+import { adoptSettingsHash, createInvoices, findCreatedInvoices, isXeroOwned, updateInvoices } from './invoice-writes.ts';
 import { settleInvoice } from './invoice-settle.ts';
+import { stopIfTenantWide } from './tenant-outage.ts';
 import { untouchedSincePush } from './untouched-since-push.ts';
 import type { PushContext } from './push-context.ts';
 import { combinePlanErrors, errorOf, failInvoice, recordFailure } from './record-failure.ts';
@@ -22,6 +23,11 @@ export interface PushOptions {
    * is due). Others — the safety scan re-reading its overlap window — wait for the back-off unless Bitrix changed them.
    */
   forced?: ReadonlySet<number>;
+  /**
+   * The pass re-plans these because the module's settings changed, not because Bitrix did (settings-replan.ts):
+   * an invoice Xero already owns adopts the new hash instead of raising a conflict.
+   */
+  settingsReplan?: boolean;
 }
 
 /** Invoices read, planned and pushed together (several Xero batches of 50 each). */
@@ -41,10 +47,11 @@ const READERS: Readonly<Record<InvoiceKind, (db: PushContext['db'], ids: readonl
 export async function pushInvoices(ctx: PushContext, kind: InvoiceKind, ids: readonly number[], options: PushOptions = {}): Promise<void> {
   for (const page of chunk([...new Set(ids)], PAGE)) {
     try {
-      await pushPage(ctx, kind, page, options.forced ?? new Set());
+      await pushPage(ctx, kind, page, options.forced ?? new Set(), options.settingsReplan ?? false);
     } catch (error) {
       // A Xero read (lookup, status check) failing for the whole page: those invoices are retried with back-off;
       // anything else (the database) is the pass's failure.
+      stopIfTenantWide(error);
       if (!(error instanceof XeroApiError)) throw error;
       ctx.log.warn('xero call failed for a page of invoices; retried later', { kind, error: error.message });
       for (const id of page) await recordFailure(ctx, ENTITY_OF_KIND[kind], id, 'push', errorOf(error));
@@ -52,7 +59,7 @@ export async function pushInvoices(ctx: PushContext, kind: InvoiceKind, ids: rea
   }
 }
 
-async function pushPage(ctx: PushContext, kind: InvoiceKind, ids: number[], forced: ReadonlySet<number>): Promise<void> {
+async function pushPage(ctx: PushContext, kind: InvoiceKind, ids: number[], forced: ReadonlySet<number>, settingsReplan: boolean): Promise<void> {
   const entityType = ENTITY_OF_KIND[kind];
   const read = await READERS[kind](ctx.db, ids);
   for (const problem of read.problems) {
@@ -79,8 +86,11 @@ async function pushPage(ctx: PushContext, kind: InvoiceKind, ids: number[], forc
   const links = await linksOf(ctx.state, entityType, pushable.map((i) => i.id));
   // The scan's overlap window re-reads recent invoices every pass; those not touched since their push are settled
   // without planning (and so without the organisation's reference data). Collected work is always planned.
-  const settled = pushable.filter((i) => !forced.has(i.id) && !errors.has(`${i.id}:push`)
-    && untouchedSincePush(i.updatedAt, links.get(i.id), ctx.timeZone));
+  const untouched = new Set(pushable.filter((i) => !forced.has(i.id) && !errors.has(`${i.id}:push`)
+    && untouchedSincePush(i.updatedAt, links.get(i.id), ctx.timeZone)).map((i) => i.id));
+  // Unless the settings changed since: then they are planned, and any difference is the settings', not a Bitrix
+  // edit — an invoice Xero owns must not be reported as a conflict for it (settings-replan.ts).
+  const settled = ctx.settingsChanged ? [] : pushable.filter((i) => untouched.has(i.id));
   for (const invoice of settled) {
     ctx.stats.unchanged++;
     ctx.note({ entity: entityType, id: invoice.id, action: 'unchanged', reason: 'not modified since its last push' });
@@ -106,7 +116,8 @@ async function pushPage(ctx: PushContext, kind: InvoiceKind, ids: number[], forc
       continue;
     }
     ctx.stats.warnings += plan.warnings.length;
-    works.push({ entityType, invoice, plan, link: links.get(invoice.id) });
+    const settingsOnly = settingsReplan || untouched.has(invoice.id);
+    works.push({ entityType, invoice, plan, link: links.get(invoice.id), ...(settingsOnly && { settingsOnly }) });
   }
 
   const creating = works.filter((w) => w.link?.STATE === 'creating');
@@ -129,6 +140,9 @@ async function pushPage(ctx: PushContext, kind: InvoiceKind, ids: number[], forc
         ctx.stats.unchanged++;
         ctx.note({ entity: w.entityType, id: w.invoice.id, action: 'unchanged' });
         if (errors.has(`${w.invoice.id}:push`) && !ctx.dryRun) await resolveError(ctx.state, { entityType, entityId: w.invoice.id, operation: 'push' });
+      } else if (w.settingsOnly && isXeroOwned(w.link.XERO_STATUS)) {
+        // Approved/paid/voided as last seen: Xero cannot take it back to a draft, so no need to ask it.
+        await adoptSettingsHash(ctx, w, w.link.XERO_STATUS!);
       } else {
         toCheck.push(w);
       }
@@ -147,10 +161,6 @@ async function pushPage(ctx: PushContext, kind: InvoiceKind, ids: number[], forc
     }
   }
 
-  if (toCheck.length > 0) {
-    const missing = toCheck.map((w) => w.link!.XERO_ID!).filter((id) => !known.has(id));
-    const current = new Map([...known, ...(missing.length > 0 ? await fetchInvoices(ctx, missing) : new Map())]);
-    await updateInvoices(ctx, toCheck, current);
-  }
+  if (toCheck.length > 0) await updateInvoices(ctx, toCheck, known);
   await createInvoices(ctx, toCreate);
 }

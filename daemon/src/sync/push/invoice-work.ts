@@ -8,6 +8,8 @@ export interface InvoiceWork {
   invoice: DomainInvoice;
   plan: Extract<InvoicePlan, { ok: true }>;
   link: LinkRow | undefined;
+  /** Re-planned for a settings change only (no Bitrix edit): a Xero-owned invoice adopts the hash, no conflict. */
+  settingsOnly?: boolean;
 }
 
 export const ENTITY_OF_KIND: Readonly<Record<InvoiceKind, InvoiceWork['entityType']>> = {

@@ -1,16 +1,17 @@
-import { markLinkConflict, recordCreateIntent } from '../../state/links.ts';
+import { markLinkConflict, markLinkSynced, recordCreateIntent } from '../../state/links.ts';
 import { recordError } from '../../state/record-errors.ts';
 import type { Invoice } from '../../xero/index.ts';
 import { whereString, XeroApiError } from '../../xero/index.ts';
 import {
-  classifyXeroValidation, diffPayload, invoiceKey, invoicePayloadFromXero, parseInvoiceReference, planInvoiceUpdate,
+  classifyXeroValidation, diffPayload, EDITABLE_XERO_STATUSES, invoiceKey, invoicePayloadFromXero, parseInvoiceReference, planInvoiceUpdate,
 } from '../plan/index.ts';
 import { batchKey, intentKey } from './idempotency-keys.ts';
-import { chunk, withdrawIntent } from './link-queries.ts';
+import { chunk, withdrawIntent, xeroUpdatedUtc } from './link-queries.ts';
 import type { InvoiceWork } from './invoice-work.ts';
 import { settleInvoice } from './invoice-settle.ts';
 import type { PushContext } from './push-context.ts';
 import { errorOf, failInvoice } from './record-failure.ts';
+import { stopIfTenantWide } from './tenant-outage.ts';
 
 const BATCH = 50;
 /** References looked up per GET /Invoices where-clause. */
@@ -23,30 +24,27 @@ const isOurs = (work: InvoiceWork, xero: Invoice): boolean => {
 
 /**
  * Find-before-create (rule 4) for invoices whose link is still 'creating' — an earlier pass recorded the intent and
- * may or may not have reached Xero. Looked up by InvoiceNumber when the Bitrix number is sent, else by the Reference
- * that carries the Bitrix key; a hit is confirmed by its Reference, so an unrelated invoice with the same number is
- * never taken for ours. Returns the works whose invoice Xero already holds, with that invoice.
+ * may or may not have reached Xero. Always looked up by the Reference that carries the Bitrix key, never by
+ * InvoiceNumber: the number is what the CURRENT plan would send, and it differs from what the lost create sent when
+ * the number was edited in Bitrix or the number policy changed since (a miss there would create a duplicate); the
+ * key in the Reference cannot change. The clause names the key exactly (`== key` or `StartsWith("key ")`), so
+ * 'B24-SI-1' does not also fetch B24-SI-10…19, 100…; each hit is confirmed by parsing its Reference.
+ * Returns the works whose invoice Xero already holds, with that invoice.
  */
 export async function findCreatedInvoices(ctx: PushContext, works: readonly InvoiceWork[]): Promise<Map<InvoiceWork, Invoice>> {
   const found = new Map<InvoiceWork, Invoice>();
-  const byNumber = works.filter((w) => w.plan.payload.invoiceNumber);
-  const byReference = works.filter((w) => !w.plan.payload.invoiceNumber);
-  const take = (candidates: readonly Invoice[], batch: readonly InvoiceWork[]) => {
-    for (const xero of candidates) {
+  for (const batch of chunk(works, LOOKUP_BATCH)) {
+    const where = batch.map((w) => {
+      const key = invoiceKey(w.invoice.kind, w.invoice.id);
+      return `Reference==${whereString(key)} OR Reference.StartsWith(${whereString(`${key} `)})`;
+    }).join(' OR ');
+    const page = await ctx.gateway.getInvoices({ where, includeArchived: true });
+    for (const xero of page.items) {
       const status = String(xero.status ?? '').toUpperCase();
       if (status === 'DELETED') continue; // a deleted copy is not the invoice; create again
       const work = batch.find((w) => isOurs(w, xero));
       if (work && !found.has(work)) found.set(work, xero);
     }
-  };
-  for (const batch of chunk(byNumber, BATCH)) {
-    const page = await ctx.gateway.getInvoices({ numbers: batch.map((w) => w.plan.payload.invoiceNumber!), includeArchived: true });
-    take(page.items, batch);
-  }
-  for (const batch of chunk(byReference, LOOKUP_BATCH)) {
-    const where = batch.map((w) => `Reference.StartsWith(${whereString(invoiceKey(w.invoice.kind, w.invoice.id))})`).join(' OR ');
-    const page = await ctx.gateway.getInvoices({ where, includeArchived: true });
-    take(page.items, batch);
   }
   return found;
 }
@@ -89,10 +87,9 @@ export async function createInvoices(ctx: PushContext, works: readonly InvoiceWo
       outcome = await ctx.gateway.createInvoices(batch.map((w) => w.plan.payload as unknown as Invoice), { idempotencyKey: key });
     } catch (error) {
       const nothingCreated = error instanceof XeroApiError && (error.type === 'validation' || error.type === 'budget_exhausted' || error.type === 'rate_limit');
-      for (const w of batch) {
-        if (nothingCreated) await withdrawIntent(ctx.state, w.entityType, w.invoice.id);
-        await failInvoice(ctx, w.entityType, w.invoice, errorOf(error));
-      }
+      if (nothingCreated) for (const w of batch) await withdrawIntent(ctx.state, w.entityType, w.invoice.id);
+      stopIfTenantWide(error);
+      for (const w of batch) await failInvoice(ctx, w.entityType, w.invoice, errorOf(error));
       continue;
     }
     for (const element of outcome.elements) {
@@ -112,10 +109,20 @@ export async function createInvoices(ctx: PushContext, works: readonly InvoiceWo
 
 /**
  * Invoices whose content changed since the last push: updated while Xero still has them as DRAFT/SUBMITTED; once
- * Xero has approved them a conflict is recorded and Xero is left untouched (rule 5).
+ * Xero has approved them a conflict is recorded and Xero is left untouched (rule 5). Per batch of ≤ 50, Xero's
+ * current copies are read right before the POST (those in `known` were just read by find-before-create), keeping
+ * the window in which a Xero user can approve between our read and our write as short as one round trip.
  */
-export async function updateInvoices(ctx: PushContext, works: readonly InvoiceWork[], current: ReadonlyMap<string, Invoice>): Promise<void> {
-  const updates: Array<{ work: InvoiceWork; payload: Invoice; hash: string }> = [];
+export async function updateInvoices(ctx: PushContext, works: readonly InvoiceWork[], known: ReadonlyMap<string, Invoice> = new Map()): Promise<void> {
+  for (const batch of chunk(works, BATCH)) {
+    const missing = batch.map((w) => w.link!.XERO_ID!.toLowerCase()).filter((id) => !known.has(id));
+    const current = new Map([...known, ...(missing.length > 0 ? await fetchInvoices(ctx, missing) : new Map<string, Invoice>())]);
+    await updateBatch(ctx, batch, current);
+  }
+}
+
+async function updateBatch(ctx: PushContext, works: readonly InvoiceWork[], current: ReadonlyMap<string, Invoice>): Promise<void> {
+  const updates: Array<{ work: InvoiceWork; payload: Invoice; hash: string; before: Invoice }> = [];
   for (const w of works) {
     const xeroId = w.link!.XERO_ID!;
     const xero = current.get(xeroId.toLowerCase());
@@ -132,7 +139,8 @@ export async function updateInvoices(ctx: PushContext, works: readonly InvoiceWo
       continue;
     }
     if (decision.action === 'conflict') {
-      await recordConflict(ctx, w, decision.xeroStatus, decision.error.message);
+      if (w.settingsOnly) await adoptSettingsHash(ctx, w, decision.xeroStatus);
+      else await recordConflict(ctx, w, decision.xeroStatus, decision.error.message);
       continue;
     }
     if (ctx.dryRun) {
@@ -141,31 +149,83 @@ export async function updateInvoices(ctx: PushContext, works: readonly InvoiceWo
       ctx.note({ entity: w.entityType, id: w.invoice.id, action: 'update', changes: diffPayload(before, after) });
       continue;
     }
-    updates.push({ work: w, payload: decision.payload as unknown as Invoice, hash: decision.hash });
+    updates.push({ work: w, payload: decision.payload as unknown as Invoice, hash: decision.hash, before: xero });
   }
-  for (const batch of chunk(updates, BATCH)) {
-    const key = batchKey(ctx.instance, 'invoices-update', batch.map((u) => `${u.work.entityType}:${u.work.invoice.id}:${u.hash}`));
-    let outcome;
-    try {
-      outcome = await ctx.gateway.updateInvoices(batch.map((u) => u.payload), { idempotencyKey: key });
-    } catch (error) {
-      for (const u of batch) await failInvoice(ctx, u.work.entityType, u.work.invoice, errorOf(error));
-      continue;
-    }
-    for (const element of outcome.elements) {
-      const u = batch[element.index]!;
-      if (element.ok) {
-        await settleInvoice(ctx, u.work, element.value, u.hash);
-        ctx.stats.updated++;
-        ctx.note({ entity: u.work.entityType, id: u.work.invoice.id, action: 'update' });
+  if (updates.length === 0) return;
+  // Keyed by the Xero state each update starts from (its UpdatedDateUTC) as well as the content it sends: a retry
+  // against the same Xero state replays Xero's first answer, while an edit back to content sent minutes ago
+  // (A → B → A → B) is a new request — a key from the content alone would replay the old answer and change nothing.
+  const key = batchKey(ctx.instance, 'invoices-update', updates.map((u) =>
+    `${u.work.entityType}:${u.work.invoice.id}:${xeroUpdatedUtc(u.before.updatedDateUTC) ?? '-'}:${u.hash}`));
+  let outcome;
+  try {
+    outcome = await ctx.gateway.updateInvoices(updates.map((u) => u.payload), { idempotencyKey: key });
+  } catch (error) {
+    stopIfTenantWide(error);
+    for (const u of updates) await failInvoice(ctx, u.work.entityType, u.work.invoice, errorOf(error));
+    return;
+  }
+  for (const element of outcome.elements) {
+    const u = updates[element.index]!;
+    if (element.ok) {
+      await settleInvoice(ctx, u.work, element.value, u.hash);
+      const status = String(element.value.status ?? '').toUpperCase();
+      if (status !== '' && !(EDITABLE_XERO_STATUSES as readonly string[]).includes(status)) {
+        await recordApprovedDuringUpdate(ctx, u.work, u.before, element.value);
         continue;
       }
-      const failure = classifyXeroValidation(element.error.messages);
-      // Approved between our status read and the update: the same conflict, found by Xero instead of by us.
-      if (failure.class === 'never') await recordConflict(ctx, u.work, 'approved', failure.message);
-      else await failInvoice(ctx, u.work.entityType, u.work.invoice, failure, { messages: element.error.messages });
+      ctx.stats.updated++;
+      ctx.note({ entity: u.work.entityType, id: u.work.invoice.id, action: 'update' });
+      continue;
     }
+    const failure = classifyXeroValidation(element.error.messages);
+    // Approved and then paid/voided between our status read and the update: the same conflict, found by Xero.
+    if (failure.class === 'never') await recordConflict(ctx, u.work, 'approved', failure.message);
+    else await failInvoice(ctx, u.work.entityType, u.work.invoice, failure, { messages: element.error.messages });
   }
+}
+
+/**
+ * Xero approved the invoice between our status read and our update, and — since Xero lets an approved invoice
+ * without payments be edited — took the update. Xero has no conditional write to prevent that, so it is made
+ * visible: the link records what Xero now holds (this content, approved: a later Bitrix edit is an ordinary
+ * conflict) and a needs_person conflict carries both totals for the accountant to check the approved invoice.
+ */
+async function recordApprovedDuringUpdate(ctx: PushContext, w: InvoiceWork, before: Invoice, after: Invoice): Promise<void> {
+  const xeroStatus = String(after.status ?? '').toUpperCase();
+  const message = `Xero marked the invoice ${xeroStatus} while the daemon was updating the draft, and the Bitrix change ` +
+    'was applied to the approved invoice — check it in Xero and mark this resolved';
+  ctx.stats.conflicts++;
+  ctx.note({ entity: w.entityType, id: w.invoice.id, action: 'conflict', reason: message });
+  ctx.log.warn('invoice approved in Xero while being updated; the update landed on the approved invoice', { entity: w.entityType, id: w.invoice.id, xeroStatus });
+  await recordError(ctx.state, {
+    entityType: w.entityType, entityId: w.invoice.id, operation: 'conflict', errorClass: 'needs_person', code: 'approved_during_update',
+    message, runId: ctx.runId,
+    details: {
+      xeroId: String(after.invoiceID ?? w.link?.XERO_ID ?? '').toLowerCase(), xeroStatus,
+      totalBefore: before.total ?? null, totalAfter: after.total ?? null, pushedHash: w.plan.hash,
+    },
+  });
+}
+
+/** Xero statuses after approval: the invoice's content is Xero's (rule 5) and cannot become a draft again. */
+export function isXeroOwned(status: string | null | undefined): boolean {
+  const s = String(status ?? '').toUpperCase();
+  return s !== '' && !(EDITABLE_XERO_STATUSES as readonly string[]).includes(s);
+}
+
+/**
+ * A settings change would alter an invoice Xero already owns. Not a Bitrix edit, so no conflict and no write: the
+ * link takes the hash planned under the new settings (what Bitrix would push now), so that only a later Bitrix edit
+ * of the invoice's content shows up as a difference — and as a conflict.
+ */
+export async function adoptSettingsHash(ctx: PushContext, w: InvoiceWork, xeroStatus: string): Promise<void> {
+  ctx.stats.unchanged++;
+  ctx.note({ entity: w.entityType, id: w.invoice.id, action: 'unchanged', reason: `settings changed, but Xero owns this ${xeroStatus} invoice; left as it is` });
+  if (ctx.dryRun) return;
+  await markLinkSynced(ctx.state, { entityType: w.entityType, entityId: w.invoice.id }, {
+    xeroId: w.link!.XERO_ID!, contentHash: w.plan.hash, xeroStatus: xeroStatus.toUpperCase(),
+  });
 }
 
 async function recordConflict(ctx: PushContext, w: InvoiceWork, xeroStatus: string, message: string): Promise<void> {

@@ -2,10 +2,11 @@ import { listProductIds, readProducts } from '../../bitrix/products.ts';
 import { markLinkSynced, recordCreateIntent } from '../../state/links.ts';
 import type { Item } from '../../xero/index.ts';
 import { classifyXeroValidation, diffPayload, planItem, type ItemPlan } from '../plan/index.ts';
-import { batchKey, intentKey } from './idempotency-keys.ts';
+import { batchKey, fromState, intentKey } from './idempotency-keys.ts';
 import { chunk, linksOf, withdrawIntent } from './link-queries.ts';
 import type { PushContext } from './push-context.ts';
 import { clearFailure, errorOf, recordFailure } from './record-failure.ts';
+import { stopIfTenantWide } from './tenant-outage.ts';
 
 const BATCH = 50;
 
@@ -56,11 +57,12 @@ export async function syncItems(ctx: PushContext, productIds: readonly number[],
         contentHash: plan.hash, tenantId: ctx.tenantId,
       });
     }
-    const key = batchKey(ctx.instance, 'items', batch.map(({ id, plan }) => `product:${id}:${plan.hash}`));
+    const key = batchKey(ctx.instance, 'items', batch.map(({ id, plan }) => `product:${id}:${fromState(links.get(id))}:${plan.hash}`));
     let outcome;
     try {
       outcome = await ctx.gateway.updateItems(batch.map(({ plan }) => plan.payload as unknown as Item), { idempotencyKey: key });
     } catch (error) {
+      stopIfTenantWide(error);
       for (const { id } of batch) await recordFailure(ctx, 'product', id, 'push', errorOf(error));
       continue;
     }

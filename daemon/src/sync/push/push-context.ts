@@ -42,6 +42,11 @@ export interface PushContext {
   /** Bitrix's IANA zone (BITRIX_TIMEZONE), to compare its naive times with ours; unknown disables that shortcut. */
   timeZone?: string;
   log: PushLogger;
+  /**
+   * The module's settings changed since linked records were last planned (settings-replan.ts): every invoice read
+   * this pass is planned, none settled by the "not modified since its push" shortcut.
+   */
+  settingsChanged?: boolean;
   stats: PushStats;
   /** What the pass did or would do, per record: every entry in a dry run, only errors and conflicts otherwise. */
   plan: PlanEntry[];
