@@ -21,7 +21,7 @@ describe('b24xero grants', () => {
     const run = await cli(['grants', '--user', 'b24xero', '--host', '10.0.0.%'], { BITRIX_DB_URL: t.url });
     expect(run.code).toBe(0);
     const grants = run.stdout.split('\n').filter((l) => l.startsWith('GRANT'));
-    expect(grants).toHaveLength(11);
+    expect(grants).toHaveLength(12);
     expect(grants.every((g) => g.endsWith(`TO 'b24xero'@'10.0.0.%';`))).toBe(true);
   });
 

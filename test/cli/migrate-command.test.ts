@@ -42,7 +42,7 @@ describe('b24xero migrate (child process)', () => {
     expect(run.stdout).toMatch(/applied \d+ migration\(s\): 001_initial/);
     const { rows } = await sql<{ n: number }>`SELECT COUNT(*) AS n FROM information_schema.TABLES
       WHERE TABLE_SCHEMA = ${t.name} AND TABLE_NAME LIKE 'b\\_b24xero\\_%'`.execute(t.db);
-    expect(Number(rows[0]!.n)).toBe(11);
+    expect(Number(rows[0]!.n)).toBe(12);
   });
 
   it('says the schema is current on a second run and --check agrees', async () => {

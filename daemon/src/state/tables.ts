@@ -181,6 +181,15 @@ export interface TokenTable {
   UPDATED_AT: string;
 }
 
+/** One cached Xero organisation context per tenant (sql/002_org_cache.sql, sync/push/org-cache.ts). */
+export interface OrgCacheTable {
+  /** '' for a Custom Connection without a tenant id. */
+  TENANT_ID: string;
+  /** Versioned JSON (sync/push/org-context-json.ts). */
+  CONTEXT: string;
+  FETCHED_AT: string;
+}
+
 /** Written only by the migrator (migrations.ts); created by it, not by a sql/ file. */
 export interface MigrationTable {
   VERSION: number;
@@ -202,6 +211,7 @@ export interface StateTables {
   b_b24xero_governor: GovernorTable;
   b_b24xero_webhook_event: WebhookEventTable;
   b_b24xero_token: TokenTable;
+  b_b24xero_org_cache: OrgCacheTable;
   b_b24xero_migration: MigrationTable;
 }
 
@@ -226,4 +236,5 @@ export type NewTransaction = Insertable<TransactionTable>;
 export type GovernorRow = Selectable<GovernorTable>;
 export type WebhookEventRow = Selectable<WebhookEventTable>;
 export type TokenRow = Selectable<TokenTable>;
+export type OrgCacheRow = Selectable<OrgCacheTable>;
 export type MigrationRow = Selectable<MigrationTable>;

@@ -11,6 +11,7 @@ import { countingGateway } from './push/counting-gateway.ts';
 import { withInstanceLock } from './push/instance-lock.ts';
 import { pushInvoices } from './push/invoice-sync.ts';
 import { loadOrgContext, OrgUnavailableError } from './push/org-loader.ts';
+import { createOrgSource } from './push/org-source.ts';
 import { syncAllItems } from './push/item-sync.ts';
 import { refreshLinkedRecords } from './push/party-refresh.ts';
 import { createPushContext, type PlanEntry, type PushContext, type PushGateway, type PushLogger } from './push/push-context.ts';
@@ -81,10 +82,11 @@ async function lockedPass(deps: PassDeps, options: PassOptions): Promise<PassRes
 
   let calls = 0;
   const gateway = countingGateway(deps.gateway, () => { calls++; });
-  const ctx: PushContext = createPushContext({
-    db: deps.db, gateway, settings, instance: options.instance, tenantId: '', dryRun, runId, log,
-    ...(options.timeZone !== undefined && { timeZone: options.timeZone }),
-    loadOrg: async () => {
+  // The organisation context comes from b_b24xero_org_cache while fresh (each pass is a new process: without the
+  // table every pass with work would spend five calls on it), from Xero otherwise or once a failure shows it stale.
+  const orgSource = createOrgSource({
+    state, log,
+    tenant: async () => {
       if (deps.connect) {
         try {
           ctx.tenantId = await deps.connect();
@@ -92,8 +94,15 @@ async function lockedPass(deps: PassDeps, options: PassOptions): Promise<PassRes
           throw new OrgUnavailableError(error);
         }
       }
-      return loadOrgContext(gateway);
+      return ctx.tenantId;
     },
+    fetch: () => loadOrgContext(gateway),
+  });
+  const ctx: PushContext = createPushContext({
+    db: deps.db, gateway, settings, instance: options.instance, tenantId: '', dryRun, runId, log,
+    ...(options.timeZone !== undefined && { timeZone: options.timeZone }),
+    org: () => orgSource.get(),
+    onFailure: (code) => orgSource.noteFailure(code),
   });
 
   let collected: CollectedWork | null = null;
@@ -105,6 +114,8 @@ async function lockedPass(deps: PassDeps, options: PassOptions): Promise<PassRes
     const done = await processWork(ctx, collected.work);
     await scanAll(ctx, options, done);
     await replanAfterSettingsChange(ctx, done);
+    // Items created this pass exist in Xero but not in the stored context, which was read before them.
+    await orgSource.remember(ctx.pushedItems);
     if (collected.claim && collected.claim.changeIds.length > 0) {
       await completeChanges(state, collected.claim.claimer, collected.claim.changeIds);
     }
@@ -112,6 +123,7 @@ async function lockedPass(deps: PassDeps, options: PassOptions): Promise<PassRes
     await finishRun(state, runId, { status: 'ok', stats: { ...ctx.stats } });
     return { runId, dryRun, stats: ctx.stats, plan: ctx.plan, settingsProblems: problems };
   } catch (error) {
+    await orgSource.remember(ctx.pushedItems).catch(() => undefined);
     ctx.stats.apiCalls = calls;
     // The claimed rows go back (after a short pause) so the next pass retries them; nothing is lost.
     if (collected?.claim && collected.claim.changeIds.length > 0) {

@@ -14,8 +14,9 @@ export class OrgUnavailableError extends Error {
 }
 
 /**
- * Everything the planners need to know about the organisation: five reads, done once per pass (the push context
- * caches the promise), in parallel — the governor keeps them within the tenant's limits.
+ * Everything the planners need to know about the organisation, read from Xero: five reads in parallel (the governor
+ * keeps them within the tenant's limits). Passes get it through org-source.ts, which keeps a copy in
+ * b_b24xero_org_cache and calls this only when that copy is missing, too old or shown to be stale.
  */
 export async function loadOrgContext(gateway: PushGateway): Promise<OrgContext> {
   try {

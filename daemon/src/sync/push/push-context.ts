@@ -53,17 +53,20 @@ export interface PushContext {
   note(entry: PlanEntry): void;
   /** Items created or updated this pass: Xero has them although the reference data read at the start does not. */
   pushedItems: Map<string, OrgItem>;
-  /** The organisation's reference data, fetched once per pass on first need (an idle pass costs no API call). */
+  /**
+   * The organisation's reference data, read on first need (an idle pass costs no API call). Asked again before each
+   * planning step, since a failure that shows it stale may replace it mid-pass (org-source.ts).
+   */
   org(): Promise<OrgContext>;
 }
 
-export interface NewPushContext extends Omit<PushContext, 'stats' | 'plan' | 'note' | 'org' | 'state' | 'pushedItems'> {
-  loadOrg: () => Promise<OrgContext>;
+export interface NewPushContext extends Omit<PushContext, 'stats' | 'plan' | 'note' | 'state' | 'pushedItems'> {
+  /** Called with the code of every record failure (the first word of its reason), e.g. to spot a stale context. */
+  onFailure?: (code: string) => void;
 }
 
 export function createPushContext(input: NewPushContext): PushContext {
-  let org: Promise<OrgContext> | null = null;
-  const { loadOrg, ...rest } = input;
+  const { onFailure, ...rest } = input;
   const plan: PlanEntry[] = [];
   return {
     ...rest,
@@ -74,13 +77,15 @@ export function createPushContext(input: NewPushContext): PushContext {
     // A real pass over a large portal would otherwise hold one entry per unchanged invoice in memory.
     note(entry) {
       if (input.dryRun || entry.action === 'error' || entry.action === 'conflict') plan.push(entry);
-    },
-    org() {
-      org ??= loadOrg().catch((error: unknown) => {
-        org = null; // a failed load (Xero down) is tried again by the next caller, not cached
-        throw error;
-      });
-      return org;
+      if (entry.action !== 'error' || !onFailure) return;
+      const code = failureCode(entry.reason);
+      if (code !== null) onFailure(code);
     },
   };
+}
+
+/** The code of a failure entry: its reason is `<code>: <message>` (record-failure.ts), so the first word. */
+export function failureCode(reason: string | undefined): string | null {
+  const match = /^([a-z0-9_]+):/.exec(reason ?? '');
+  return match?.[1] ?? null;
 }
