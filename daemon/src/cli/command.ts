@@ -1,3 +1,4 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { Writable } from 'node:stream';
 import type { Env } from '../config/config.ts';
 
@@ -28,6 +29,17 @@ export interface CliCommand {
 /** Thrown for bad arguments: the entry point prints the message and the command's usage and exits 2. */
 export class UsageError extends Error {
   override name = 'UsageError';
+}
+
+type OptionsConfig = NonNullable<ParseArgsConfig['options']>;
+
+/** A command's `--options`: strict, no positionals; anything else is a UsageError (exit 2 with usage). */
+export function parseOptions<O extends OptionsConfig>(args: readonly string[], options: O) {
+  try {
+    return parseArgs({ args: [...args], options, strict: true, allowPositionals: false }).values;
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
 }
 
 /** Anything with a string `write`: a process stream, a PassThrough in tests, a progress-bar wrapper. */

@@ -1,8 +1,7 @@
-import { parseArgs } from 'node:util';
 import { loadConfigFromEnvironment } from '../../config/env-file.ts';
 import { connect } from '../../db/connect.ts';
 import { isPlainAccountPart, planGrants } from '../../state/grants.ts';
-import { UsageError, writeLine, type CliCommand } from '../command.ts';
+import { parseOptions, UsageError, writeLine, type CliCommand } from '../command.ts';
 
 export const command: CliCommand = {
   name: 'grants',
@@ -10,17 +9,7 @@ export const command: CliCommand = {
   usage: 'b24xero grants --user NAME [--host HOST]',
 
   async run(ctx) {
-    let values;
-    try {
-      ({ values } = parseArgs({
-        args: ctx.args,
-        options: { user: { type: 'string' }, host: { type: 'string' } },
-        strict: true,
-        allowPositionals: false,
-      }));
-    } catch (error) {
-      throw new UsageError((error as Error).message);
-    }
+    const values = parseOptions(ctx.args, { user: { type: 'string' }, host: { type: 'string' } });
     if (!values.user) throw new UsageError('--user is required');
     for (const part of [values.user, values.host ?? 'localhost']) {
       if (!isPlainAccountPart(part)) throw new UsageError(`'${part}' may only hold letters, digits and _ . % : -`);

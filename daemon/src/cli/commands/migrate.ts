@@ -1,8 +1,7 @@
-import { parseArgs } from 'node:util';
 import { loadConfigFromEnvironment } from '../../config/env-file.ts';
 import { connect } from '../../db/connect.ts';
 import { migrate, migrationStatus } from '../../state/migrator.ts';
-import { UsageError, writeLine, type CliCommand } from '../command.ts';
+import { parseOptions, UsageError, writeLine, type CliCommand } from '../command.ts';
 
 export const command: CliCommand = {
   name: 'migrate',
@@ -42,17 +41,7 @@ export const command: CliCommand = {
 };
 
 function parse(args: string[]): { check: boolean; json: boolean; lockTimeout: number } {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args,
-      options: { check: { type: 'boolean' }, json: { type: 'boolean' }, 'lock-timeout': { type: 'string' } },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  const values = parseOptions(args, { check: { type: 'boolean' }, json: { type: 'boolean' }, 'lock-timeout': { type: 'string' } });
   const raw = values['lock-timeout'];
   const lockTimeout = raw === undefined ? 60 : Number(raw);
   if (!Number.isInteger(lockTimeout) || lockTimeout < 0) throw new UsageError(`--lock-timeout must be whole seconds, got '${raw}'`);

@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util';
 import { loadConfigFromEnvironment } from '../../config/env-file.ts';
 import { connect } from '../../db/connect.ts';
 import { countLinks } from '../../state/links.ts';
@@ -7,7 +6,7 @@ import { migrationStatus } from '../../state/migrator.ts';
 import { countOpenErrors } from '../../state/record-errors.ts';
 import { listRecentRuns } from '../../state/runs.ts';
 import type { StateDb } from '../../state/tables.ts';
-import { UsageError, writeLine, type CliCommand } from '../command.ts';
+import { parseOptions, UsageError, writeLine, type CliCommand } from '../command.ts';
 
 export const command: CliCommand = {
   name: 'status',
@@ -61,12 +60,7 @@ export const command: CliCommand = {
 };
 
 function parse(args: string[]): { json: boolean; runs: number } {
-  let values;
-  try {
-    ({ values } = parseArgs({ args, options: { json: { type: 'boolean' }, runs: { type: 'string' } }, strict: true, allowPositionals: false }));
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  const values = parseOptions(args, { json: { type: 'boolean' }, runs: { type: 'string' } });
   const runs = values.runs === undefined ? 5 : Number(values.runs);
   if (!Number.isInteger(runs) || runs < 1 || runs > 100) throw new UsageError(`--runs must be 1 to 100, got '${values.runs}'`);
   return { json: values.json ?? false, runs };

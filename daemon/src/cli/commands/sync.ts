@@ -1,5 +1,4 @@
 import type { Writable } from 'node:stream';
-import { parseArgs } from 'node:util';
 import { loadConfigFromEnvironment } from '../../config/env-file.ts';
 import { secretValues } from '../../config/redact.ts';
 import { connect } from '../../db/connect.ts';
@@ -11,7 +10,7 @@ import { OrgUnavailableError } from '../../sync/push/org-loader.ts';
 import { XeroUnavailableError } from '../../sync/push/tenant-outage.ts';
 import { formatDiff } from '../../sync/plan/index.ts';
 import { createXeroGateway } from '../../xero/index.ts';
-import { UsageError, writeLine, type CliCommand } from '../command.ts';
+import { parseOptions, UsageError, writeLine, type CliCommand } from '../command.ts';
 import { xeroGatewayOptions } from '../../config/xero-gateway-options.ts';
 
 /** Exit code when another process holds the instance lock: the pass did not run, and trying later will work. */
@@ -87,17 +86,7 @@ function printSummary(out: Writable, result: PassResult): void {
 }
 
 function parse(args: string[]): { dryRun: boolean; json: boolean; allProducts: boolean } {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args,
-      options: { once: { type: 'boolean' }, 'dry-run': { type: 'boolean' }, json: { type: 'boolean' }, 'all-products': { type: 'boolean' } },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  const values = parseOptions(args, { once: { type: 'boolean' }, 'dry-run': { type: 'boolean' }, json: { type: 'boolean' }, 'all-products': { type: 'boolean' } });
   // The long-running loop is `b24xero run`; this command only ever does one pass, and says so explicitly.
   if (!values.once) throw new UsageError("sync runs one pass and needs --once (the scheduled daemon is 'b24xero run')");
   return { dryRun: values['dry-run'] ?? false, json: values.json ?? false, allProducts: values['all-products'] ?? false };
