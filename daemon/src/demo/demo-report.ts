@@ -4,6 +4,7 @@ import type { PlanEntry } from '../sync/push/push-context.ts';
 import type { StateDb, LinkRow } from '../state/tables.ts';
 import type { Contact, Invoice } from '../xero/index.ts';
 import { clip, formatMoney, textTable } from './text-table.ts';
+import { chunk } from '../util/chunk.ts';
 
 /** What the demo needs to read Xero: the gateway's getInvoices (the smallest shape, so any reader will do). */
 export interface InvoiceReader {
@@ -82,8 +83,8 @@ export async function landedInvoices(state: StateDb, xero: InvoiceReader): Promi
 /** GET /Invoices?IDs=… in pages of 50 ids, keyed by lower-case InvoiceID. */
 export async function invoicesById(xero: InvoiceReader, ids: readonly string[]): Promise<Map<string, Invoice>> {
   const out = new Map<string, Invoice>();
-  for (let i = 0; i < ids.length; i += 50) {
-    const page = await xero.getInvoices({ ids: ids.slice(i, i + 50) });
+  for (const batch of chunk(ids, 50)) {
+    const page = await xero.getInvoices({ ids: batch });
     for (const inv of page.items) out.set(String(inv.invoiceID).toLowerCase(), inv);
   }
   return out;
@@ -119,8 +120,8 @@ export async function landedContacts(state: StateDb, xero: ContactReader): Promi
     .orderBy('ENTITY_TYPE').orderBy('ENTITY_ID').execute();
   if (links.length === 0) return [];
   const byId = new Map<string, Contact>();
-  for (let i = 0; i < links.length; i += 50) {
-    const page = await xero.getContacts({ ids: links.slice(i, i + 50).map((l) => l.XERO_ID!) });
+  for (const batch of chunk(links, 50)) {
+    const page = await xero.getContacts({ ids: batch.map((l) => l.XERO_ID!) });
     for (const c of page.items) byId.set(String(c.contactID).toLowerCase(), c);
   }
   return links.map((link) => {

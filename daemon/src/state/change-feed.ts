@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import { sql, type CompiledQuery, type Kysely } from 'kysely';
 import { ER_LOCK_DEADLOCK, isMysqlError } from './mysql-errors.ts';
 import { CHANGE_ACTIONS, ENTITY_TYPES, type ChangeAction, type EntityType, type StateTables } from './tables.ts';
+import { chunk } from '../util/chunk.ts';
 
 /**
  * The change feed (ARCHITECTURE rule 2a): the module's event handlers insert a row into b_b24xero_change per
@@ -172,12 +173,8 @@ export async function claimChanges<DB extends HasFeedTable>(anyDb: Kysely<DB>, o
   return { claimer, changeIds: rows.map((r) => r.ID), ...collapseChanges(rows) };
 }
 
+/** Ids per statement: keeps each IN list well under max_allowed_packet. */
 const CHUNK = 1000;
-function chunks<T>(values: readonly T[]): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < values.length; i += CHUNK) out.push(values.slice(i, i + CHUNK));
-  return out;
-}
 
 /**
  * Deletes rows whose entity has been synced. Only rows still claimed by `claimer` go: if our lease ran out and
@@ -187,9 +184,9 @@ export async function completeChanges<DB extends HasFeedTable>(anyDb: Kysely<DB>
   const db = narrow(anyDb);
   checkClaimer(claimer);
   let deleted = 0;
-  for (const chunk of chunks(ids)) {
+  for (const batch of chunk(ids, CHUNK)) {
     const result = await withDeadlockRetry(() => db.deleteFrom('b_b24xero_change')
-      .where('ID', 'in', chunk).where('CLAIMED_BY', '=', claimer).executeTakeFirst());
+      .where('ID', 'in', batch).where('CLAIMED_BY', '=', claimer).executeTakeFirst());
     deleted += Number(result.numDeletedRows);
   }
   return deleted;
@@ -210,13 +207,13 @@ export async function releaseChanges<DB extends HasFeedTable>(
   const delay = options.retryAfterSeconds ?? 0;
   if (!Number.isInteger(delay) || delay < 0) throw new RangeError(`retryAfterSeconds must be an integer >= 0 (got ${delay})`);
   let released = 0;
-  for (const chunk of chunks(ids)) {
+  for (const batch of chunk(ids, CHUNK)) {
     const result = await withDeadlockRetry(() => db.updateTable('b_b24xero_change')
       .set({
         CLAIMED_BY: null,
         CLAIMED_UNTIL: delay > 0 ? sql<string>`UTC_TIMESTAMP(3) + INTERVAL ${delay} SECOND` : null,
       })
-      .where('ID', 'in', chunk).where('CLAIMED_BY', '=', claimer)
+      .where('ID', 'in', batch).where('CLAIMED_BY', '=', claimer)
       .executeTakeFirst());
     released += Number(result.numUpdatedRows);
   }

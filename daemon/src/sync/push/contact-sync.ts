@@ -9,7 +9,8 @@ import {
   type ContactCandidate, type ContactLink, type ContactPlan, type Party, type PartyIdentity, type PlanError,
 } from '../plan/index.ts';
 import { batchKey, fromState, intentKey } from './idempotency-keys.ts';
-import { chunk, linksOf, linksToXeroIds, upsertSyncedLink, withdrawIntent } from './link-queries.ts';
+import { linksOf, linksToXeroIds, upsertSyncedLink, withdrawIntent } from './link-queries.ts';
+import { chunk } from '../../util/chunk.ts';
 import type { PushContext } from './push-context.ts';
 import { clearFailure, errorOf, recordFailure } from './record-failure.ts';
 import { stopIfTenantWide } from './tenant-outage.ts';

@@ -6,7 +6,8 @@ import {
   classifyXeroValidation, diffPayload, EDITABLE_XERO_STATUSES, invoiceKey, invoicePayloadFromXero, parseInvoiceReference, planInvoiceUpdate,
 } from '../plan/index.ts';
 import { batchKey, intentKey } from './idempotency-keys.ts';
-import { chunk, withdrawIntent, xeroUpdatedUtc } from './link-queries.ts';
+import { withdrawIntent, xeroUpdatedUtc } from './link-queries.ts';
+import { chunk } from '../../util/chunk.ts';
 import type { InvoiceWork } from './invoice-work.ts';
 import { settleInvoice } from './invoice-settle.ts';
 import type { PushContext } from './push-context.ts';

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { EntityType, LinkRow, LinkXeroType, StateDb } from '../../state/tables.ts';
 import { XERO_TYPE_OF } from '../../state/links.ts';
+import { toDbUtc } from '../../state/state-db.ts';
 
 /** The links of many entities of one type in one query (state/links.ts reads one at a time). */
 export async function linksOf(db: StateDb, entityType: EntityType, ids: readonly number[]): Promise<Map<number, LinkRow>> {
@@ -73,13 +74,7 @@ export function xeroUpdatedUtc(value: unknown): string | null {
     date = ms ? new Date(Number(ms[1])) : new Date(value);
   }
   if (!date || Number.isNaN(date.getTime())) return null;
-  return date.toISOString().replace('T', ' ').replace('Z', '');
-}
-
-export function chunk<T>(list: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
-  return out;
+  return toDbUtc(date);
 }
 
 /**
