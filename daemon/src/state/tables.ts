@@ -99,7 +99,7 @@ export interface InboxTable {
   ENTITY_TYPE: EntityType;
   /** NULL for an import that creates the entity. */
   ENTITY_ID: number | null;
-  /** set_fields | set_stage | import_contact | import_company | ... */
+  /** One of the actions of sql/inbox/ (set_fields, set_stage, set_invoice_content, import_contact, import_company, update_party). */
   ACTION: string;
   /** JSON object. */
   PAYLOAD: string;
@@ -181,6 +181,14 @@ export interface TokenTable {
   UPDATED_AT: string;
 }
 
+/** What an applied import did, written by the module applier (sql/003_inbox_result.sql, sql/inbox/README.md). */
+export interface InboxResultTable {
+  INBOX_ID: number;
+  /** JSON: { entityId, created, persons? }. */
+  RESULT: string;
+  CREATED_AT: string;
+}
+
 /** One cached Xero organisation context per tenant (sql/002_org_cache.sql, sync/push/org-cache.ts). */
 export interface OrgCacheTable {
   /** '' for a Custom Connection without a tenant id. */
@@ -206,6 +214,7 @@ export interface StateTables {
   b_b24xero_run: RunTable;
   b_b24xero_record_error: RecordErrorTable;
   b_b24xero_inbox: InboxTable;
+  b_b24xero_inbox_result: InboxResultTable;
   b_b24xero_change: ChangeTable;
   b_b24xero_transaction: TransactionTable;
   b_b24xero_governor: GovernorTable;
@@ -230,6 +239,7 @@ export type RunRow = Selectable<RunTable>;
 export type RecordErrorRow = Selectable<RecordErrorTable>;
 export type InboxRow = Selectable<InboxTable>;
 export type NewInboxRow = Insertable<InboxTable>;
+export type InboxResultRow = Selectable<InboxResultTable>;
 export type ChangeRow = Selectable<ChangeTable>;
 export type TransactionRow = Selectable<TransactionTable>;
 export type NewTransaction = Insertable<TransactionTable>;
