@@ -13,7 +13,7 @@ import { Kysely, MysqlDialect } from 'kysely';
 import { createPoolFromUrl } from '../daemon/src/db/connect.ts';
 import { migrate } from '../daemon/src/state/migrator.ts';
 import { createLogger } from '../daemon/src/runtime/logger.ts';
-import { createXeroGateway } from '../daemon/src/xero/index.ts';
+import { gatewayForDatabase } from '../daemon/src/runtime/compose.ts';
 import { runSyncPass } from '../daemon/src/sync/pass.ts';
 import { createTestDb } from '../test/helpers/test-db.ts';
 import { createBitrixSchema } from '../test/fixture/bitrix-schema.ts';
@@ -60,10 +60,10 @@ try {
   }
 
   const log = createLogger({ level: 'warn', stream: new Writable({ write(_c, _e, done) { done(); } }) });
-  const gateway = createXeroGateway({
+  const gateway = gatewayForDatabase({
     clientId: sim.clientId, clientSecret: sim.clientSecret, apiUrl: `${sim.url}/api.xro/2.0`, identityUrl: sim.url,
     connectionsUrl: `${sim.url}/connections`, minuteLimit: MINUTE_LIMIT, instance: 'bench',
-  }, { db, governor: { windowMs: 60_000 / K } });
+  }, db, { governor: { windowMs: 60_000 / K } });
   const pass = (scanOverlapSeconds?: number) =>
     runSyncPass({ db, gateway, connect: () => gateway.connect(), log }, { instance: 'bench', timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone, ...(scanOverlapSeconds !== undefined && { scanOverlapSeconds }) });
 

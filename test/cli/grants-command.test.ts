@@ -1,3 +1,4 @@
+import { expectedModuleTableCount } from '../helpers/module-tables.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate } from '../../daemon/src/state/migrator.ts';
 import { createTestDb, type TestDb } from '../helpers/test-db.ts';
@@ -21,7 +22,7 @@ describe('b24xero grants', () => {
     const run = await cli(['grants', '--user', 'b24xero', '--host', '10.0.0.%'], { BITRIX_DB_URL: t.url });
     expect(run.code).toBe(0);
     const grants = run.stdout.split('\n').filter((l) => l.startsWith('GRANT'));
-    expect(grants).toHaveLength(12);
+    expect(grants).toHaveLength(expectedModuleTableCount());
     expect(grants.every((g) => g.endsWith(`TO 'b24xero'@'10.0.0.%';`))).toBe(true);
   });
 

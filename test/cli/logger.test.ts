@@ -34,7 +34,7 @@ describe('logger', () => {
     }));
     const text = JSON.stringify(lines[0]);
     for (const secret of ['abc.def', '"s3"', '"rt"', '"pw"', '"wk"', '"k"', '"at"']) expect(text).not.toContain(secret);
-    expect(lines[0]).toMatchObject({ headers: { Authorization: '***', 'xero-tenant-id': 't1' }, idempotencyKey: 'b24x-inv-7' });
+    expect(lines[0]).toMatchObject({ headers: { Authorization: '[REDACTED]', 'xero-tenant-id': 't1' }, idempotencyKey: 'b24x-inv-7' });
   });
 
   it('masks configured secret values anywhere, in messages, error stacks and percent-encoded URLs', async () => {
@@ -47,9 +47,9 @@ describe('logger', () => {
     const text = lines.map((l) => JSON.stringify(l)).join('\n');
     expect(text).not.toContain(secret);
     expect(text).not.toContain(encodeURIComponent(secret));
-    expect(lines[0]!.message).toBe('connect failed for mysql://u:***@h/db');
-    expect(lines[1]!.error).toMatchObject({ message: 'bad credentials ***' });
-    expect(lines[2]!.message).toBe('plain *** text');
+    expect(lines[0]!.message).toBe('connect failed for mysql://u:[REDACTED]@h/db');
+    expect(lines[1]!.error).toMatchObject({ message: 'bad credentials [REDACTED]' });
+    expect(lines[2]!.message).toBe('plain [REDACTED] text');
   });
 
   it('does not change the objects it is given', async () => {
@@ -71,6 +71,6 @@ describe('logger', () => {
     await closeLogger(logger);
     const lines = text.trim().split('\n').map((l) => JSON.parse(l));
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatchObject({ level: 'warn', instance: 'shop', message: 'token refresh failed: invalid_client for *** via mysql://b24x:***@h/bx' });
+    expect(lines[0]).toMatchObject({ level: 'warn', instance: 'shop', message: 'token refresh failed: invalid_client for [REDACTED] via mysql://b24x:[REDACTED]@h/bx' });
   });
 });

@@ -181,7 +181,7 @@ describe('a Xero outage of the whole tenant in the middle of a pass', () => {
       clientId: sim.clientId, clientSecret: sim.clientSecret, auth: 'client_credentials',
       apiUrl: `${sim.url}/api.xro/2.0`, identityUrl: sim.url, connectionsUrl: `${sim.url}/connections`,
       timeoutMs: 10_000, minuteLimit: 60, dailyBudget: 8, instance: w2.instance,
-    }, { db: w2.db, budgetStore: new MemoryBudgetStore(), governor: { windowMs: 60_000 / TIME_SCALE } });
+    }, { budgetStore: new MemoryBudgetStore(), governor: { windowMs: 60_000 / TIME_SCALE } });
 
     const stopped = runSyncPass({ db: w2.db, gateway: limited, connect: () => limited.connect(), log: w2.log }, { instance: w2.instance, scanLimit: 2 });
     await expect(stopped).rejects.toThrow(/budget/);

@@ -1,7 +1,7 @@
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { classify, toXeroError, XeroApiError } from '../../daemon/src/xero/errors.ts';
-import { SecretRedactor } from '../../daemon/src/xero/redact.ts';
+import { SecretRedactor } from '../../daemon/src/util/redact.ts';
 
 /** What xero-node 20 rejects an API call with: a JSON string (node_modules/xero-node/dist/model/ApiError.js). */
 function xeroNodeRejection(statusCode: number, body: unknown, headers: Record<string, string> = {}): string {

@@ -1,3 +1,4 @@
+import { gatewayForDatabase } from '../../daemon/src/runtime/compose.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningSimulator } from '../sim/index.ts';
 import { createTestDb, type TestDb } from '../helpers/test-db.ts';
@@ -34,7 +35,7 @@ describe('at 60 calls per simulated minute', () => {
     // Every call is held 25 ms inside the simulator, so calls overlap and a sixth concurrent one would be refused.
     sim.addFault({ kind: 'latency', path: '/api.xro/2.0/*', ms: 25 });
     // The governor runs on the wall clock; its window is one simulated minute (plus 10 % for jitter) in real ms.
-    const gw = new XeroGateway(gatewayOptionsFor(sim, { minuteLimit: 60 }), { db: testDb.db, governor: { windowMs: 66_000 / K } });
+    const gw = gatewayForDatabase(gatewayOptionsFor(sim, { minuteLimit: 60 }), testDb.db, { governor: { windowMs: 66_000 / K } });
     const tenantId = await gw.connect();
     sim.resetCounters();
     const ops = [() => gw.getTaxRates(), () => gw.getContacts({ page: 1 }), () => gw.getOrganisation(), () => gw.getInvoices({ page: 1 })];
@@ -60,7 +61,7 @@ describe('Retry-After', () => {
   });
 
   it('holds the tenant’s calls for Retry-After after each 429 of a burst, records the block, then succeeds', async () => {
-    const gw = new XeroGateway(gatewayOptionsFor(sim), { db: testDb.db });
+    const gw = gatewayForDatabase(gatewayOptionsFor(sim), testDb.db);
     const tenantId = await gw.connect();
     const since = sim.requests().at(-1)?.seq ?? 0;
     sim.addFault({ kind: '429', path: '/api.xro/2.0/Contacts*', times: 3 }); // each: Retry-After: 1, problem minute
@@ -79,7 +80,7 @@ describe('Retry-After', () => {
   });
 
   it('gives up with a typed, retryable rate_limit error when the 429s do not stop', async () => {
-    const gw = new XeroGateway(gatewayOptionsFor(sim), { db: testDb.db, maxRateLimitRetries: 1 });
+    const gw = gatewayForDatabase(gatewayOptionsFor(sim), testDb.db, { maxRateLimitRetries: 1 });
     await gw.connect();
     sim.addFault({ kind: '429', path: '/api.xro/2.0/Items*', times: 2 });
     const err = await rejection(gw.getItems());
@@ -100,12 +101,12 @@ describe('daily budget', () => {
 
   it('survives a restart: a new gateway on the same database continues the day’s count and stops at the budget', async () => {
     const options = gatewayOptionsFor(sim, { dailyBudget: 5 });
-    const first = new XeroGateway(options, { db: testDb.db });
+    const first = gatewayForDatabase(options, testDb.db);
     const tenantId = await first.connect();
     for (let i = 0; i < 3; i++) await first.getOrganisation();
     expect(await governorRow(tenantId)).toMatchObject({ DAY_USED: 3, DAY_UTC: new Date().toISOString().slice(0, 10) });
 
-    const second = new XeroGateway(options, { db: testDb.db }); // as after a restart
+    const second = gatewayForDatabase(options, testDb.db); // as after a restart
     sim.resetCounters();
     await second.getOrganisation();
     await second.getTaxRates();

@@ -1,3 +1,4 @@
+import { gatewayForDatabase } from '../../daemon/src/runtime/compose.ts';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Kysely } from 'kysely';
 import type { RunningSimulator } from '../sim/index.ts';
@@ -6,7 +7,7 @@ import { connect } from '../../daemon/src/db/connect.ts';
 import { TokenStore, TokenStoreError, type StoredTokenSet } from '../../daemon/src/state/token-store.ts';
 import { XeroApiError } from '../../daemon/src/xero/errors.ts';
 import { IdentityClient } from '../../daemon/src/xero/identity-client.ts';
-import { SecretRedactor } from '../../daemon/src/xero/redact.ts';
+import { SecretRedactor } from '../../daemon/src/util/redact.ts';
 import { XeroGateway } from '../../daemon/src/xero/xero-gateway.ts';
 import { applyModuleSchema, gatewayOptionsFor, rejection, startSim } from './support/sim-gateway.ts';
 
@@ -51,7 +52,7 @@ function store(db: Kysely<any> = testDb.db, clientSecret = sim.clientSecret): To
 }
 
 function gateway(db: Kysely<any> = testDb.db): XeroGateway {
-  return new XeroGateway(gatewayOptionsFor(sim, { auth: 'authorization_code', instance: INSTANCE }), { db });
+  return gatewayForDatabase(gatewayOptionsFor(sim, { auth: 'authorization_code', instance: INSTANCE }), db);
 }
 
 function refreshGrants(since: number) {
@@ -120,7 +121,7 @@ describe('refresh-token rotation', () => {
   });
 
   it('says to run `b24xero connect` when no token is stored', async () => {
-    const gw = new XeroGateway(gatewayOptionsFor(sim, { auth: 'authorization_code', instance: 'never-connected' }), { db: testDb.db });
+    const gw = gatewayForDatabase(gatewayOptionsFor(sim, { auth: 'authorization_code', instance: 'never-connected' }), testDb.db);
     expect(await rejection(gw.getOrganisation())).toMatchObject({ type: 'auth', code: 'xero_not_connected', message: expect.stringContaining('b24xero connect') });
   });
 });

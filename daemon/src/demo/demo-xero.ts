@@ -2,9 +2,10 @@ import type { Writable } from 'node:stream';
 import type { Kysely } from 'kysely';
 import { startSimulator, type RunningSimulator } from '../../../test/sim/index.ts';
 import { loadConfig, type Config, type Env } from '../config/config.ts';
-import { createLogger, type Logger } from '../runtime/logger.ts';
-import { secretValues } from '../config/redact.ts';
-import { createXeroGateway, type XeroGateway } from '../xero/index.ts';
+import { gatewayForDatabase } from '../runtime/compose.ts';
+import { loggerFor, type Logger } from '../runtime/logger.ts';
+import { SecretRedactor } from '../util/redact.ts';
+import type { XeroGateway } from '../xero/index.ts';
 import { demoDatabaseName } from './demo-args.ts';
 import { xeroGatewayOptions } from '../config/xero-gateway-options.ts';
 
@@ -57,8 +58,10 @@ export async function startDemoXero(options: DemoXeroOptions): Promise<DemoXero>
   const sim = await startSimulator({ port: options.port, seed: 1, organisations: [{ country: 'NZ', name: 'Demo Company (NZ)' }] });
   try {
     const config = loadConfig(demoEnvironment(sim.url, sim, options.dbUrl, options.env), { requireXero: true });
-    const log = createLogger({ level: config.logLevel, secrets: secretValues(config), stream: options.logStream, defaultMeta: { instance: config.instance } });
-    const gateway = createXeroGateway(xeroGatewayOptions(config, log), { db: options.db });
+    // The demo owns its database pool (a throw-away database), so it takes the root's parts rather than compose().
+    const redactor = new SecretRedactor();
+    const log = loggerFor(config, options.logStream, redactor);
+    const gateway = gatewayForDatabase(xeroGatewayOptions(config, log), options.db, { redactor });
     return { sim, config, gateway, log };
   } catch (error) {
     await sim.close();

@@ -2,6 +2,7 @@ import type { Writable } from 'node:stream';
 import winston from 'winston';
 import type { Config, LogLevel } from '../config/config.ts';
 import { secretValues } from '../config/redact.ts';
+import { SecretRedactor } from '../util/redact.ts';
 
 export type Logger = winston.Logger;
 
@@ -10,26 +11,29 @@ export interface LogScope {
   run?: number | string;
   entity?: string;
   id?: number | string;
+  /** The schedule a line belongs to in `b24xero run` (push, feed, scan, pull, nightly). */
+  job?: string;
 }
 
 export interface LoggerOptions {
   level?: LogLevel;
   /** Secret values (client secret, DB password, webhook key: see config/redact.ts `secretValues`) masked anywhere. */
   secrets?: readonly string[];
+  /**
+   * The daemon's one redactor, shared with the Xero gateway so tokens it learns are masked here too. Given
+   * `secrets` are registered with it. Default: a redactor of its own.
+   */
+  redactor?: SecretRedactor;
   /** Where JSON lines go; stdout (journald) unless given. */
   stream?: Writable;
   /** Fields on every line, e.g. { instance }. */
   defaultMeta?: Record<string, unknown>;
 }
 
-const MASK = '***';
-/** Field names whose values are secrets whatever they hold. */
-export const SECRET_KEY_PATTERN = /secret|password|passwd|token|authorization|key/i;
-/** Names that match the pattern but are identifiers we need to read in logs, not secrets. */
-const NOT_SECRET_KEYS = new Set(['idempotencykey', 'idempotency_key', 'dedupekey', 'dedupe_key']);
-
 /** winston logger writing one JSON object per line, with secrets masked before anything is serialised. */
 export function createLogger(options: LoggerOptions = {}): Logger {
+  const redactor = options.redactor ?? new SecretRedactor();
+  for (const secret of options.secrets ?? []) redactor.add(secret);
   const transport = options.stream
     ? new winston.transports.Stream({ stream: options.stream })
     : new winston.transports.Console();
@@ -39,7 +43,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     format: winston.format.combine(
       winston.format.errors({ stack: true }),
       winston.format.timestamp(),
-      redactFormat({ secrets: options.secrets ?? [] }),
+      redactFormat({ redactor }),
       winston.format.json(),
     ),
     transports: [transport],
@@ -47,16 +51,17 @@ export function createLogger(options: LoggerOptions = {}): Logger {
 }
 
 /** The daemon's logger: level from LOG_LEVEL, the configured secrets masked, every line tagged with the instance. */
-export function loggerFor(config: Config, stream?: Writable): Logger {
+export function loggerFor(config: Config, stream?: Writable, redactor?: SecretRedactor): Logger {
   return createLogger({
     level: config.logLevel,
     secrets: secretValues(config),
     defaultMeta: { instance: config.instance },
     ...(stream && { stream }),
+    ...(redactor && { redactor }),
   });
 }
 
-/** A child logger whose lines carry { run, entity, id }. */
+/** A child logger whose lines carry { run, entity, id, job }. */
 export function scopedLogger(logger: Logger, scope: LogScope): Logger {
   return logger.child(scope);
 }
@@ -64,63 +69,24 @@ export function scopedLogger(logger: Logger, scope: LogScope): Logger {
 /** Waits until every line is written; call before the process ends so journald gets the last ones. */
 export function closeLogger(logger: Logger): Promise<void> {
   return new Promise((resolve) => {
+    if (logger.writableFinished) {
+      resolve();
+      return;
+    }
     logger.once('finish', () => resolve());
     logger.end();
   });
 }
 
 /**
- * winston format that masks secret-named fields and every occurrence of a known secret value in strings
- * (messages, stacks, URLs, nested payloads). Works on a copy: the caller's objects are never changed.
+ * winston format that passes every line through the redactor (messages, stacks, URLs, nested payloads, Errors).
+ * winston keeps level/message under symbols too; they are copied so later formats still find them.
  */
-export const redactFormat = winston.format((info, opts?: unknown) => {
-  const given = (opts as { secrets?: readonly string[] } | undefined)?.secrets ?? [];
-  const secrets = [...given].filter((s) => s.length > 0).sort((a, b) => b.length - a.length);
-  const out = redactValue(info, secrets, new WeakMap()) as typeof info;
-  // winston keeps level/message under symbols too; copy them so later formats still find them.
+const redactFormat = winston.format((info, opts?: unknown) => {
+  const redactor = (opts as { redactor: SecretRedactor }).redactor;
+  const out = redactor.value({ ...info }) as typeof info;
   for (const symbol of Object.getOwnPropertySymbols(info)) {
-    (out as unknown as Record<symbol, unknown>)[symbol] = redactValue(
-      (info as unknown as Record<symbol, unknown>)[symbol], secrets, new WeakMap(),
-    );
+    (out as unknown as Record<symbol, unknown>)[symbol] = redactor.value((info as unknown as Record<symbol, unknown>)[symbol]);
   }
   return out;
 });
-
-export function redactValue(value: unknown, secrets: readonly string[], seen: WeakMap<object, unknown>): unknown {
-  if (typeof value === 'string') return maskSecrets(value, secrets);
-  if (typeof value !== 'object' || value === null) return value;
-  if (seen.has(value)) return seen.get(value);
-  if (Array.isArray(value)) {
-    const copy: unknown[] = [];
-    seen.set(value, copy);
-    for (const item of value) copy.push(redactValue(item, secrets, seen));
-    return copy;
-  }
-  const copy: Record<string, unknown> = {};
-  seen.set(value, copy);
-  // Errors keep message/stack as own but non-enumerable properties; bring them along so they are masked too.
-  if (value instanceof Error) {
-    copy.name = value.name;
-    copy.message = maskSecrets(value.message, secrets);
-    if (value.stack) copy.stack = maskSecrets(value.stack, secrets);
-  }
-  for (const [key, inner] of Object.entries(value)) {
-    copy[key] = isSecretKey(key) && inner !== null && inner !== undefined ? MASK : redactValue(inner, secrets, seen);
-  }
-  return copy;
-}
-
-export function isSecretKey(key: string): boolean {
-  return SECRET_KEY_PATTERN.test(key) && !NOT_SECRET_KEYS.has(key.toLowerCase());
-}
-
-function maskSecrets(text: string, secrets: readonly string[]): string {
-  let out = text;
-  for (const secret of secrets) {
-    if (out.includes(secret)) out = out.split(secret).join(MASK);
-    // URLs carry passwords percent-encoded.
-    const encoded = encodeURIComponent(secret);
-    if (encoded !== secret && out.includes(encoded)) out = out.split(encoded).join(MASK);
-  }
-  return out;
-}

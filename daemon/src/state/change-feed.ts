@@ -231,3 +231,12 @@ export async function changeFeedBacklog<DB extends HasFeedTable>(anyDb: Kysely<D
     .executeTakeFirstOrThrow();
   return { waiting: Number(row.waiting), leased: Number(row.leased) };
 }
+
+/** Whether any row is claimable now (free or lease-expired): the daemon's idle feed tick asks only this (LIMIT 1). */
+export async function hasWaitingChanges<DB extends HasFeedTable>(anyDb: Kysely<DB>): Promise<boolean> {
+  const db = narrow(anyDb);
+  const row = await db.selectFrom('b_b24xero_change').select('ID')
+    .where((eb) => eb.or([eb('CLAIMED_UNTIL', 'is', null), eb('CLAIMED_UNTIL', '<', sql<string>`UTC_TIMESTAMP(3)`)]))
+    .limit(1).executeTakeFirst();
+  return row !== undefined;
+}

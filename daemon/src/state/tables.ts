@@ -1,4 +1,5 @@
 import type { ColumnType, Generated, Insertable, Kysely, Selectable, Updateable } from 'kysely';
+import type { ErrorClass } from '../domain/error-class.ts';
 
 /**
  * Kysely types of the module-owned tables (sql/*.sql is the source of truth; keep the two in step).
@@ -46,7 +47,7 @@ export interface CursorTable {
   UPDATED_AT: string;
 }
 
-export const RUN_KINDS = ['sync', 'scan', 'pull', 'backfill', 'retry'] as const;
+export const RUN_KINDS = ['sync', 'scan', 'pull', 'backfill', 'retry', 'feed', 'push', 'reconcile'] as const;
 export type RunKind = (typeof RUN_KINDS)[number];
 export const RUN_STATUSES = ['running', 'ok', 'failed', 'interrupted'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
@@ -66,8 +67,7 @@ export interface RunTable {
   ERROR: string | null;
 }
 
-export const ERROR_CLASSES = ['retry', 'needs_person', 'never'] as const;
-export type ErrorClass = (typeof ERROR_CLASSES)[number];
+export { ERROR_CLASSES, type ErrorClass } from '../domain/error-class.ts';
 export const ERROR_SEVERITIES = ['error', 'warning'] as const;
 export type ErrorSeverity = (typeof ERROR_SEVERITIES)[number];
 

@@ -3,32 +3,12 @@ import { serverLockName } from '../db/lock-name.ts';
 import { sql, type Kysely } from 'kysely';
 import { toDbUtc } from './state-db.ts';
 import type { TokenTable } from './tables.ts';
+import type { RefreshTokenStore, StoredToken, StoredTokenSet } from '../xero/token-store-port.ts';
+
+export type { StoredToken, StoredTokenSet } from '../xero/token-store-port.ts';
 
 interface TokenDb {
   b_b24xero_token: TokenTable;
-}
-
-/**
- * An OAuth token set as stored (the authorization-code flow): what Xero's token endpoint returned, with the expiry
- * made absolute. Refresh tokens rotate on every refresh, so the newest set must always be the one stored.
- */
-export interface StoredTokenSet {
-  access_token: string;
-  refresh_token: string;
-  /** Seconds since the epoch (openid-client's TokenSet convention). */
-  expires_at: number;
-  /** The lifetime Xero granted, in seconds (decides how early to refresh). */
-  expires_in?: number;
-  token_type?: string;
-  scope?: string;
-  id_token?: string;
-}
-
-export interface StoredToken {
-  tokenSet: StoredTokenSet;
-  tenantId: string;
-  /** Optimistic-concurrency version: a save names the version it replaces. */
-  version: number;
 }
 
 const FORMAT = 'v1';
@@ -45,7 +25,7 @@ export class TokenStoreError extends Error {
  * instance does not decrypt. Rotation is guarded twice: refreshers serialise on GET_LOCK (see withRefreshLock), and
  * every save is a conditional UPDATE on VERSION, so a writer that lost track can never overwrite a newer token.
  */
-export class TokenStore {
+export class TokenStore implements RefreshTokenStore {
   readonly #db: Kysely<TokenDb>;
   readonly #instance: string;
   readonly #key: Buffer;

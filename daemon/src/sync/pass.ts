@@ -2,10 +2,12 @@ import type { Kysely } from 'kysely';
 import { decodeScanPosition, encodeScanPosition, scanChanged, scanCursorName, type ScanKind } from '../bitrix/scan.ts';
 import { readSettings, type SettingsProblem } from '../config/settings.ts';
 import type { InvoiceKind } from '../domain/invoice.ts';
-import { completeChanges, newClaimerId, releaseChanges } from '../state/change-feed.ts';
+import { completeChanges, hasWaitingChanges, newClaimerId, releaseChanges } from '../state/change-feed.ts';
 import { getCursor, setCursor } from '../state/cursors.ts';
+import { listCreatingLinks } from '../state/links.ts';
+import { listErrorsDueForRetry } from '../state/record-errors.ts';
 import { finishRun, markStaleRunsInterrupted, startRun } from '../state/runs.ts';
-import type { EntityType, StateDb } from '../state/tables.ts';
+import type { EntityType, RunKind, StateDb } from '../state/tables.ts';
 import { collectWork, type CollectedWork } from './push/collect-work.ts';
 import { countingGateway } from './push/counting-gateway.ts';
 import { withInstanceLock } from './push/instance-lock.ts';
@@ -17,6 +19,19 @@ import { refreshLinkedRecords } from './push/party-refresh.ts';
 import { createPushContext, type PlanEntry, type PushContext, type PushGateway, type PushLogger } from './push/push-context.ts';
 import type { PushStats } from './push/push-stats.ts';
 import { replanAfterSettingsChange, settingsChangedSinceLastPlan } from './push/settings-replan.ts';
+
+/**
+ * How much of the push a pass covers. `sync --once` is always 'full'; `b24xero run` splits it over its schedules:
+ * - 'feed'      the change feed only (every few seconds; costs one indexed query when idle);
+ * - 'push'      the feed, records due for retry, unfinished creates, and a settings re-plan (SYNC_SCHEDULE);
+ * - 'scan'      'push' plus the safety scan from the stored cursors (the scan schedule, default every 15 minutes);
+ * - 'full'      the same as 'scan', recorded as a 'sync' run (`sync --once`);
+ * - 'reconcile' 'scan' over every row from the beginning, with the organisation context read again (nightly).
+ * 'feed' and 'push' skip (resolve to null, no run row) when there is nothing to do.
+ */
+export type PassScope = 'feed' | 'push' | 'scan' | 'full' | 'reconcile';
+
+const RUN_KIND: Readonly<Record<PassScope, RunKind>> = { feed: 'feed', push: 'push', scan: 'scan', full: 'sync', reconcile: 'reconcile' };
 
 export interface PassDeps {
   /** The Bitrix database (reads b_crm_*, writes b_b24xero_*). */
@@ -37,6 +52,8 @@ export interface PassOptions {
   scanLimit?: number;
   /** Also push every catalog product as a Xero Item, not only those used on invoices (`--all-products`). */
   allProducts?: boolean;
+  /** Default 'full'. */
+  scope?: PassScope;
 }
 
 export interface PassResult {
@@ -51,41 +68,53 @@ const INVOICE_SCANS: ReadonlyArray<[ScanKind, InvoiceKind]> = [['smart_invoice',
 const PARTY_SCANS: ReadonlyArray<Extract<ScanKind, 'contact' | 'company'>> = ['contact', 'company'];
 
 /**
- * One full sync pass (`b24xero sync --once`, and each tick of `run`): under the instance lock, change feed + records
- * due for retry + unfinished creates, then the safety scan of smart and legacy invoices (and linked contacts and
- * companies) from the stored cursors, each page pushed before its cursor is saved; then, when the module's settings
- * changed since the last pass, the re-plan of the records already in Xero. Per-record failures are stored and
- * counted; the promise rejects only when the pass itself cannot run (lock held, database or settings unreadable).
+ * One full sync pass (`b24xero sync --once`): under the instance lock, change feed + records due for retry +
+ * unfinished creates, then the safety scan of smart and legacy invoices (and linked contacts and companies) from
+ * the stored cursors, each page pushed before its cursor is saved; then, when the module's settings changed since
+ * the last pass, the re-plan of the records already in Xero. Per-record failures are stored and counted; the
+ * promise rejects only when the pass itself cannot run (lock held, database or settings unreadable).
  */
 export async function runSyncPass(deps: PassDeps, options: PassOptions): Promise<PassResult> {
-  return withInstanceLock(deps.db, options.instance, () => lockedPass(deps, options));
+  return withInstanceLock(deps.db, options.instance, async () => (await lockedPass(deps, { ...options, scope: 'full' }))!);
 }
 
 /**
- * The same pass for a caller that already holds the instance lock for its whole life (the `run` daemon, rule 8):
+ * The same full pass for a caller that already holds the instance lock for its whole life (the `run` daemon, rule 8):
  * GET_LOCK belongs to one session, so a second GET_LOCK from another connection of the same process would fail.
  */
 export async function runSyncPassHoldingLock(deps: PassDeps, options: PassOptions): Promise<PassResult> {
+  return (await lockedPass(deps, { ...options, scope: 'full' }))!;
+}
+
+/** One part of the push (see PassScope) for the daemon, which holds the lock; null when it had nothing to do. */
+export async function runPassHoldingLock(deps: PassDeps, options: PassOptions & { scope: PassScope }): Promise<PassResult | null> {
   return lockedPass(deps, options);
 }
 
-async function lockedPass(deps: PassDeps, options: PassOptions): Promise<PassResult> {
+async function lockedPass(deps: PassDeps, options: PassOptions): Promise<PassResult | null> {
   const state = deps.db as StateDb;
   const dryRun = options.dryRun ?? false;
+  const scope = options.scope ?? 'full';
+  const { settings, problems } = await readSettings(deps.db);
+  if (!(await hasWork(state, scope, settings))) return null;
   // We hold the lock: any 'running' row of this instance belongs to a process that died (kill -9, power loss).
   await markStaleRunsInterrupted(state, options.instance);
-  const runId = await startRun(state, { instance: options.instance, kind: 'sync', dryRun });
+  const runId = await startRun(state, { instance: options.instance, kind: RUN_KIND[scope], dryRun });
   // Every line of the pass carries its run id (winston child logger) when the logger can scope.
   const log = scoped(deps.log, runId);
-  const { settings, problems } = await readSettings(deps.db);
-  for (const problem of problems) log.warn('module option ignored', { key: problem.key, message: problem.message });
+  // The frequent parts would repeat these every few seconds; the scanning ones (and sync --once) say them.
+  if (scope !== 'feed' && scope !== 'push') {
+    for (const problem of problems) log.warn('module option ignored', { key: problem.key, message: problem.message });
+  }
 
   let calls = 0;
   const gateway = countingGateway(deps.gateway, () => { calls++; });
   // The organisation context comes from b_b24xero_org_cache while fresh (each pass is a new process: without the
-  // table every pass with work would spend five calls on it), from Xero otherwise or once a failure shows it stale.
+  // table every pass with work would spend five calls on it), from Xero otherwise or once a failure shows it stale;
+  // the nightly reconcile reads it again whatever its age.
   const orgSource = createOrgSource({
     state, log,
+    ...(scope === 'reconcile' && { ttlSeconds: 0 }),
     tenant: async () => {
       if (deps.connect) {
         try {
@@ -107,13 +136,13 @@ async function lockedPass(deps: PassDeps, options: PassOptions): Promise<PassRes
 
   let collected: CollectedWork | null = null;
   try {
-    ctx.settingsChanged = await settingsChangedSinceLastPlan(ctx);
-    collected = await collectWork(ctx, newClaimerId(options.instance));
+    ctx.settingsChanged = scope !== 'feed' && await settingsChangedSinceLastPlan(ctx);
+    collected = await collectWork(ctx, newClaimerId(options.instance), { feedOnly: scope === 'feed' });
     // Items first, so the invoices pushed below can carry their ItemCode.
     if (options.allProducts) await syncAllItems(ctx);
     const done = await processWork(ctx, collected.work);
-    await scanAll(ctx, options, done);
-    await replanAfterSettingsChange(ctx, done);
+    if (scope === 'scan' || scope === 'full' || scope === 'reconcile') await scanAll(ctx, options, done, scope === 'reconcile');
+    if (scope !== 'feed') await replanAfterSettingsChange(ctx, done);
     // Items created this pass exist in Xero but not in the stored context, which was read before them.
     await orgSource.remember(ctx.pushedItems);
     if (collected.claim && collected.claim.changeIds.length > 0) {
@@ -132,6 +161,16 @@ async function lockedPass(deps: PassDeps, options: PassOptions): Promise<PassRes
     await finishRun(state, runId, { status: 'failed', stats: { ...ctx.stats }, error: (error as Error).message }).catch(() => undefined);
     throw error;
   }
+}
+
+/** The frequent scopes skip without a run row when idle: a daemon ticking every few seconds must not fill b_b24xero_run. */
+async function hasWork(state: StateDb, scope: PassScope, settings: PushContext['settings']): Promise<boolean> {
+  if (scope !== 'feed' && scope !== 'push') return true;
+  if (await hasWaitingChanges(state)) return true;
+  if (scope === 'feed') return false;
+  if ((await listErrorsDueForRetry(state, 1)).length > 0) return true;
+  if ((await listCreatingLinks(state, 1)).length > 0) return true;
+  return settingsChangedSinceLastPlan({ state, settings });
 }
 
 /** The collected work, products and parties first (so invoices use fresh Items and contacts), then invoices. */
@@ -155,8 +194,10 @@ async function processWork(ctx: PushContext, work: Map<EntityType, Set<number>>)
 /**
  * The safety scan: each page is processed, then its cursor saved (never before: a crash repeats at most a page, and
  * the content hashes make a repeat free of API calls). A dry run reads from the stored cursors but saves none.
+ * `fromStart` (the nightly reconcile) reads every row and leaves the cursors where they are: it re-checks what the
+ * cursors already passed, so moving them would only send the next scan back over the same rows.
  */
-async function scanAll(ctx: PushContext, options: PassOptions, done: Set<string>): Promise<void> {
+async function scanAll(ctx: PushContext, options: PassOptions, done: Set<string>, fromStart = false): Promise<void> {
   const scanOptions = {
     ...(options.scanOverlapSeconds !== undefined && { overlapSeconds: options.scanOverlapSeconds }),
     ...(options.scanLimit !== undefined && { limit: options.scanLimit }),
@@ -169,12 +210,12 @@ async function scanAll(ctx: PushContext, options: PassOptions, done: Set<string>
   ];
   for (const [kind, process] of kinds) {
     const name = scanCursorName(kind);
-    const cursor = decodeScanPosition(await getCursor(ctx.state, name));
+    const cursor = fromStart ? null : decodeScanPosition(await getCursor(ctx.state, name));
     for await (const page of scanChanged(ctx.db, kind, cursor, scanOptions)) {
       const ids = page.ids.filter((id) => !done.has(`${kind}:${id}`));
       if (ids.length > 0) await process(ids);
       for (const id of ids) done.add(`${kind}:${id}`);
-      if (!ctx.dryRun && page.cursor) await setCursor(ctx.state, name, encodeScanPosition(page.cursor));
+      if (!ctx.dryRun && !fromStart && page.cursor) await setCursor(ctx.state, name, encodeScanPosition(page.cursor));
     }
   }
 }

@@ -1,6 +1,6 @@
-import type { ErrorClass } from '../state/tables.ts';
+import type { ErrorClass } from '../domain/error-class.ts';
 import { NO_LIMIT_HEADERS, readLimitHeaders, type LimitHeaders } from './rate-limit-headers.ts';
-import { SecretRedactor } from './redact.ts';
+import { SecretRedactor } from '../util/redact.ts';
 
 /**
  * Every way a Xero call can fail, as the sync needs to tell them apart. Beyond the HTTP families:
@@ -36,6 +36,8 @@ export interface XeroApiErrorInit {
   retryAt?: Date | null;
   xeroErrorType?: string | null;
   tokenExpired?: boolean;
+  /** Xero's `Xero-Correlation-Id` response header: what Xero support asks for. */
+  correlationId?: string | null;
 }
 
 /**
@@ -65,6 +67,8 @@ export class XeroApiError extends Error {
   readonly xeroErrorType: string | null;
   /** A 401 whose detail says the access token expired: the one case the gateway refreshes and repeats. */
   readonly tokenExpired: boolean;
+  /** Xero's `Xero-Correlation-Id` of the failed answer (null without an answer): quoted in every error log line. */
+  readonly correlationId: string | null;
 
   constructor(init: XeroApiErrorInit, redactor: SecretRedactor = new SecretRedactor()) {
     const status = init.status ?? 0;
@@ -83,6 +87,7 @@ export class XeroApiError extends Error {
     this.detail = init.detail == null ? null : redactor.text(init.detail);
     this.xeroErrorType = init.xeroErrorType ?? null;
     this.tokenExpired = init.tokenExpired ?? false;
+    this.correlationId = init.correlationId ?? null;
     this.code = init.code ?? (init.type === 'validation' ? codeForMessages(validationMessages) : `xero_${init.type}`);
   }
 
@@ -96,7 +101,7 @@ export class XeroApiError extends Error {
       code: this.code, classification: this.classification, retryAfterSeconds: this.retryAfterSeconds,
       retryAt: this.retryAt?.toISOString() ?? null, rateLimitProblem: this.rateLimitProblem,
       validationMessages: this.validationMessages, elements: this.elements, limits: this.limits, detail: this.detail,
-      xeroErrorType: this.xeroErrorType, tokenExpired: this.tokenExpired,
+      xeroErrorType: this.xeroErrorType, tokenExpired: this.tokenExpired, correlationId: this.correlationId,
     };
   }
 }
@@ -202,6 +207,22 @@ function transportCode(raw: unknown): string | null {
   return null;
 }
 
+/** The `Xero-Correlation-Id` header of an answer (any case; node and axios lower-case names, fetch Headers too). */
+export function correlationIdOf(headers: unknown): string | null {
+  if (!isRecord(headers)) return null;
+  const get = (headers as { get?: unknown }).get;
+  if (typeof get === 'function') {
+    const value: unknown = get.call(headers, 'xero-correlation-id');
+    return typeof value === 'string' && value !== '' ? value : null;
+  }
+  for (const [name, value] of Object.entries(headers)) {
+    if (name.toLowerCase() !== 'xero-correlation-id') continue;
+    const first: unknown = Array.isArray(value) ? value[0] : value;
+    return typeof first === 'string' && first !== '' ? first : null;
+  }
+  return null;
+}
+
 function messageOf(raw: unknown): string {
   if (raw instanceof Error) return raw.message;
   if (typeof raw === 'string') return raw;
@@ -289,7 +310,7 @@ export function toXeroError(raw: unknown, ctx: NormaliseContext): XeroApiError {
   if (http && http.status > 0) {
     const limits = readLimitHeaders(http.headers as Record<string, unknown>, nowMs);
     const type = typeForStatus(http.status);
-    const base = { type, operation: ctx.operation, status: http.status, limits };
+    const base = { type, operation: ctx.operation, status: http.status, limits, correlationId: correlationIdOf(http.headers) };
     if (type === 'validation') {
       const v = parseValidationBody(http.body);
       return new XeroApiError({ ...base, validationMessages: v.messages, elements: v.elements, xeroErrorType: v.xeroType, detail: v.message }, redactor);

@@ -1,6 +1,6 @@
-import { toXeroError, XeroApiError } from './errors.ts';
+import { correlationIdOf, toXeroError, XeroApiError } from './errors.ts';
 import { readLimitHeaders } from './rate-limit-headers.ts';
-import type { SecretRedactor } from './redact.ts';
+import type { SecretRedactor } from '../util/redact.ts';
 
 /** The token endpoint's answer (reference §1.2 / §1.3). */
 export interface TokenResponse {
@@ -119,6 +119,7 @@ export class IdentityClient {
       const detail = body && typeof body === 'object' ? [(body as Record<string, unknown>).error, (body as Record<string, unknown>).error_description].filter(Boolean).join(': ') : String(body ?? '');
       throw new XeroApiError({
         type: 'auth', operation, status: res.status, detail: detail || null, limits: readLimitHeaders(headers),
+        correlationId: correlationIdOf(headers),
         code: /invalid_grant/.test(detail) ? 'xero_invalid_grant' : 'xero_auth',
         summary: `the token endpoint refused the ${GRANT_NOUNS[operation] ?? 'request'}: ${detail || `HTTP ${res.status}`}`,
       }, this.#o.redactor);

@@ -1,7 +1,7 @@
 import type { Clock } from './clock.ts';
 import { XeroApiError } from './errors.ts';
 import type { IdentityClient, TokenResponse } from './identity-client.ts';
-import type { StoredTokenSet, TokenStore } from '../state/token-store.ts';
+import type { RefreshTokenStore, StoredTokenSet } from './token-store-port.ts';
 
 /** An access token, when it stops working and when to replace it, on the gateway's clock. */
 export interface AccessToken {
@@ -85,12 +85,12 @@ export class ClientCredentialsTokens implements AccessTokenProvider {
  */
 export class RefreshTokenTokens implements AccessTokenProvider {
   readonly #identity: IdentityClient;
-  readonly #store: TokenStore;
+  readonly #store: RefreshTokenStore;
   readonly #clock: Clock;
   readonly #flight = new SingleFlight<AccessToken>();
   #token: AccessToken | null = null;
 
-  constructor(identity: IdentityClient, store: TokenStore, clock: Clock) {
+  constructor(identity: IdentityClient, store: RefreshTokenStore, clock: Clock) {
     this.#identity = identity;
     this.#store = store;
     this.#clock = clock;

@@ -1,32 +1,46 @@
-import type { Kysely } from 'kysely';
 import { XeroClient, type AccountingApi } from 'xero-node';
 import type {
   Account, Contact, Currency, Invoice, Item, Organisation, Payment, TaxRate,
 } from 'xero-node';
-import { DbGovernorBudgetStore } from '../state/governor-budget.ts';
-import { TokenStore } from '../state/token-store.ts';
 import { toBatchResult, type BatchResult } from './batch-result.ts';
 import { systemClock, type Clock } from './clock.ts';
-import { toXeroError, XeroApiError } from './errors.ts';
+import { correlationIdOf, toXeroError, XeroApiError } from './errors.ts';
 import { resolveGatewayOptions, type GatewayLogger, type ResolvedGatewayOptions, type XeroGatewayOptions } from './gateway-options.ts';
 import { RateGovernor, type GovernorBudgetStore, type GovernorSnapshot } from './governor.ts';
 import { IdentityClient } from './identity-client.ts';
 import { MemoryBudgetStore } from './memory-budget-store.ts';
 import { readLimitHeaders } from './rate-limit-headers.ts';
-import { SecretRedactor } from './redact.ts';
+import { SecretRedactor } from '../util/redact.ts';
 import { requestDeadline } from './request-deadline.ts';
 import { ClientCredentialsTokens, RefreshTokenTokens, type AccessToken, type AccessTokenProvider } from './token-provider.ts';
+import type { RefreshTokenStore } from './token-store-port.ts';
 
 /** Xero recommends batches of up to 50 (ARCHITECTURE rule 6); larger ones are a caller bug. */
 export const MAX_BATCH = 50;
 
+/** One HTTP answer (or failure) of an Accounting API call, for metrics: `onCall` gets one per attempt. */
+export interface XeroCallRecord {
+  operation: string;
+  /** HTTP status; 0 when no answer arrived (network, timeout) or nothing was sent (budget spent). */
+  status: number;
+  ms: number;
+  rateLimited: boolean;
+  correlationId: string | null;
+}
+
+/**
+ * What the gateway is handed instead of building it (runtime/compose.ts wires the daemon's state/ implementations
+ * in): so xero/ knows no table and state/ is never imported from here.
+ */
 export interface XeroGatewayDeps {
-  /** The Bitrix database: persists the daily budget, and holds the token for authorization_code. */
-  db?: Kysely<any>;
-  /** Overrides the database budget store (unit tests; a caller without a database). */
+  /** Persists the daily budget (state/governor-budget.ts). Default: in memory, for this process only. */
   budgetStore?: GovernorBudgetStore;
-  /** Overrides the token store built from `db`. */
-  tokenStore?: TokenStore;
+  /** Required for XERO_AUTH=authorization_code: where the rotating refresh token lives (state/token-store.ts). */
+  tokenStore?: RefreshTokenStore;
+  /** The daemon's one redactor (shared with the logger); the client secret is registered with it. */
+  redactor?: SecretRedactor;
+  /** Called after every attempt of an Accounting API call (metrics). Must not throw. */
+  onCall?: (call: XeroCallRecord) => void;
   clock?: Clock;
   /** Governor tuning beyond the configured limits. */
   governor?: { maxConcurrent?: number; windowMs?: number; maxBlockWaitMs?: number };
@@ -122,6 +136,7 @@ export class XeroGateway {
   readonly #governorTuning: XeroGatewayDeps['governor'];
   readonly #maxRateLimitRetries: number;
   readonly #log: GatewayLogger | null;
+  readonly #onCall: ((call: XeroCallRecord) => void) | null;
   readonly #xero: XeroClient;
   readonly #api: AccountingApi;
   #applied: string | null = null;
@@ -131,19 +146,20 @@ export class XeroGateway {
     this.#o = resolveGatewayOptions(options);
     this.#clock = deps.clock ?? systemClock;
     this.#log = this.#o.logger;
-    this.#redactor = new SecretRedactor([this.#o.clientSecret]);
+    this.#redactor = deps.redactor ?? new SecretRedactor();
+    this.#redactor.add(this.#o.clientSecret);
+    this.#onCall = deps.onCall ?? null;
     this.#identity = new IdentityClient({
       identityUrl: this.#o.identityUrl, connectionsUrl: this.#o.connectionsUrl, clientId: this.#o.clientId,
       clientSecret: this.#o.clientSecret, timeoutMs: this.#o.timeoutMs, redactor: this.#redactor,
     });
     if (this.#o.auth === 'authorization_code') {
-      const store = deps.tokenStore ?? (deps.db ? new TokenStore(deps.db, { instance: this.#o.instance, clientSecret: this.#o.clientSecret }) : null);
-      if (!store) throw new Error('Xero gateway: XERO_AUTH=authorization_code needs the database (the token lives in b_b24xero_token)');
-      this.#tokens = new RefreshTokenTokens(this.#identity, store, this.#clock);
+      if (!deps.tokenStore) throw new Error('Xero gateway: XERO_AUTH=authorization_code needs a token store (the token lives in b_b24xero_token)');
+      this.#tokens = new RefreshTokenTokens(this.#identity, deps.tokenStore, this.#clock);
     } else {
       this.#tokens = new ClientCredentialsTokens(this.#identity, this.#clock);
     }
-    this.#budgetStore = deps.budgetStore ?? (deps.db ? new DbGovernorBudgetStore(deps.db) : new MemoryBudgetStore());
+    this.#budgetStore = deps.budgetStore ?? new MemoryBudgetStore();
     this.#governorTuning = deps.governor;
     this.#maxRateLimitRetries = deps.maxRateLimitRetries ?? 3;
     this.#xero = new XeroClient({
@@ -282,6 +298,14 @@ export class XeroGateway {
 
   // ---- plumbing ------------------------------------------------------------------------------------------------
 
+  #record(call: XeroCallRecord): void {
+    try {
+      this.#onCall?.(call);
+    } catch {
+      // Metrics must never break a sync.
+    }
+  }
+
   #prepare(): Promise<Ready> {
     this.#ready ??= (async () => {
       const token = await this.#token(() => this.#tokens.current());
@@ -345,13 +369,19 @@ export class XeroGateway {
             throw toXeroError(raw, { operation, redactor: this.#redactor, nowMs: this.#clock.now() });
           }
         }, (r) => ({ limits: readLimitHeaders(r.response.headers as Record<string, unknown>, this.#clock.now()), rateLimited: false }));
-        this.#log?.debug('xero call', { operation, tenantId, ms: this.#clock.now() - started });
+        const ms = this.#clock.now() - started;
+        const headers = result.response.headers;
+        this.#record({ operation, status: statusOf(result.response), ms, rateLimited: false, correlationId: correlationIdOf(headers) });
+        this.#log?.debug('xero call', { operation, tenantId, ms });
         return result.body;
       } catch (err) {
+        if (err instanceof XeroApiError) {
+          this.#record({ operation, status: err.status, ms: this.#clock.now() - started, rateLimited: err.status === 429, correlationId: err.correlationId });
+        }
         if (err instanceof XeroApiError && err.status === 401 && !renewed) {
           // An expired (or revoked-and-reissued) token: one refresh, one repeat. A second 401 is a real auth failure.
           renewed = true;
-          this.#log?.info('xero answered 401; refreshing the token once', { operation, detail: err.detail });
+          this.#log?.info('xero answered 401; refreshing the token once', { operation, detail: err.detail, correlationId: err.correlationId });
           await this.#token(() => this.#tokens.renew(used));
           continue;
         }
@@ -359,14 +389,25 @@ export class XeroGateway {
           // Xero refused before doing anything (limits are checked before idempotency), so repeating is safe; the
           // governor now blocks the tenant until Retry-After has passed.
           rateLimitRetries++;
-          this.#log?.warn('xero rate limit hit; waiting for Retry-After', { operation, problem: err.rateLimitProblem, retryAfterSeconds: err.retryAfterSeconds });
+          this.#log?.warn('xero rate limit hit; waiting for Retry-After', { operation, problem: err.rateLimitProblem, retryAfterSeconds: err.retryAfterSeconds, correlationId: err.correlationId });
           continue;
         }
-        if (err instanceof XeroApiError) this.#log?.debug('xero call failed', { operation, type: err.type, status: err.status, code: err.code });
+        // Every failed Xero call leaves one line carrying Xero's correlation id: what Xero support asks for.
+        if (err instanceof XeroApiError) {
+          this.#log?.warn('xero call failed', {
+            operation, type: err.type, status: err.status, code: err.code, correlationId: err.correlationId, message: err.message,
+          });
+        }
         throw err;
       }
     }
   }
+}
+
+function statusOf(response: unknown): number {
+  const r = response as { statusCode?: unknown; status?: unknown } | null;
+  if (typeof r?.statusCode === 'number') return r.statusCode;
+  return typeof r?.status === 'number' ? r.status : 200;
 }
 
 export function createXeroGateway(options: XeroGatewayOptions, deps: XeroGatewayDeps = {}): XeroGateway {

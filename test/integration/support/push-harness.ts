@@ -1,3 +1,4 @@
+import { gatewayForDatabase } from '../../../daemon/src/runtime/compose.ts';
 import { Writable } from 'node:stream';
 import { XeroClient, type Invoice, type Contact } from 'xero-node';
 import type { Kysely } from 'kysely';
@@ -52,11 +53,11 @@ export async function createPushWorld(label: string, simOptions: SimOptions = {}
     level: 'info',
     stream: new Writable({ write(chunk, _enc, done) { logLines.push(String(chunk)); done(); } }),
   });
-  const gateway = createXeroGateway({
+  const gateway = gatewayForDatabase({
     clientId: sim.clientId, clientSecret: sim.clientSecret, auth: 'client_credentials',
     apiUrl: `${sim.url}/api.xro/2.0`, identityUrl: sim.url, connectionsUrl: `${sim.url}/connections`,
     timeoutMs: 10_000, minuteLimit: 60, dailyBudget: 5000, instance,
-  }, { db: t.db, governor: { windowMs: 60_000 / (simOptions.timeScale ?? TIME_SCALE) } });
+  }, t.db, { governor: { windowMs: 60_000 / (simOptions.timeScale ?? TIME_SCALE) } });
   const xero = new XeroClient({ clientId: sim.clientId, clientSecret: sim.clientSecret, grantType: 'client_credentials' });
   xero.accountingApi.basePath = `${sim.url}/api.xro/2.0`;
   xero.setTokenSet(await sim.fetchToken());

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { handleAdmin, type AdminApi } from './admin-routes.ts';
 import { API_PREFIX, authenticate, handleApiCall } from './api-pipeline.ts';
@@ -52,7 +53,8 @@ export async function routeRequest(ctx: SimContext, admin: AdminApi, req: Incomi
   if (isApiPath(url.pathname)) {
     ctx.counters.recordApiCall(entry.tenantId, method, url.pathname.slice(API_PREFIX.length), answer.status);
   }
-  send(res, answer);
+  // Like Xero, every answer of the product-facing hosts carries a Xero-Correlation-Id (what Xero support asks for).
+  send(res, answer, isAdmin ? {} : { 'xero-correlation-id': randomUUID() });
 }
 
 interface Routed {

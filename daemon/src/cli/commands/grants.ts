@@ -1,5 +1,4 @@
-import { loadConfigFromEnvironment } from '../../config/env-file.ts';
-import { connect } from '../../db/connect.ts';
+import { withComposition } from '../../runtime/compose.ts';
 import { isPlainAccountPart, planGrants } from '../../state/grants.ts';
 import { parseOptions, UsageError, writeLine, type CliCommand } from '../command.ts';
 
@@ -10,24 +9,21 @@ export const command: CliCommand = {
 
   async run(ctx) {
     const values = parseOptions(ctx.args, { user: { type: 'string' }, host: { type: 'string' } });
-    if (!values.user) throw new UsageError('--user is required');
-    for (const part of [values.user, values.host ?? 'localhost']) {
+    const user = values.user;
+    if (!user) throw new UsageError('--user is required');
+    for (const part of [user, values.host ?? 'localhost']) {
       if (!isPlainAccountPart(part)) throw new UsageError(`'${part}' may only hold letters, digits and _ . % : -`);
     }
-    const config = loadConfigFromEnvironment(ctx.env, { cwd: ctx.cwd });
-    const db = connect<any>(config.bitrixDbUrl, { connectionLimit: 1 });
-    try {
-      const statements = await planGrants(db, { user: values.user, host: values.host ?? 'localhost' });
+    return withComposition(ctx, { connectionLimit: 1, logStream: ctx.stderr }, async ({ db }) => {
+      const statements = await planGrants(db, { user, host: values.host ?? 'localhost' });
       if (statements.length === 0) {
         writeLine(ctx.stderr, "no tables found: run 'b24xero migrate' first (as a user allowed to create tables)");
         return 1;
       }
       // Printed, not executed: granting needs an admin account, which the daemon should never be configured with.
-      writeLine(ctx.stdout, `-- run as an administrator, after CREATE USER ${values.user} ... IDENTIFIED BY '...'`);
+      writeLine(ctx.stdout, `-- run as an administrator, after CREATE USER ${user} ... IDENTIFIED BY '...'`);
       for (const statement of statements) writeLine(ctx.stdout, statement);
       return 0;
-    } finally {
-      await db.destroy();
-    }
+    });
   },
 };

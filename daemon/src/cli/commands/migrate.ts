@@ -1,5 +1,4 @@
-import { loadConfigFromEnvironment } from '../../config/env-file.ts';
-import { connect } from '../../db/connect.ts';
+import { withComposition } from '../../runtime/compose.ts';
 import { migrate, migrationStatus } from '../../state/migrator.ts';
 import { parseOptions, UsageError, writeLine, type CliCommand } from '../command.ts';
 
@@ -10,9 +9,7 @@ export const command: CliCommand = {
 
   async run(ctx) {
     const options = parse(ctx.args);
-    const config = loadConfigFromEnvironment(ctx.env, { cwd: ctx.cwd });
-    const db = connect<any>(config.bitrixDbUrl, { connectionLimit: 2 });
-    try {
+    return withComposition(ctx, { connectionLimit: 2, logStream: ctx.stderr }, async ({ db }) => {
       if (options.check) {
         // Read-only: what doctor and a deploy script use to ask "is the schema current?" (exit 1 if not).
         const status = await migrationStatus(db);
@@ -34,9 +31,7 @@ export const command: CliCommand = {
       else if (result.applied.length === 0) writeLine(ctx.stdout, `schema is current (${result.alreadyApplied} migrations applied earlier)`);
       else writeLine(ctx.stdout, `applied ${result.applied.length} migration(s): ${result.applied.map((f) => f.name).join(', ')}`);
       return 0;
-    } finally {
-      await db.destroy();
-    }
+    });
   },
 };
 

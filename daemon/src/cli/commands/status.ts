@@ -1,5 +1,4 @@
-import { loadConfigFromEnvironment } from '../../config/env-file.ts';
-import { connect } from '../../db/connect.ts';
+import { withComposition } from '../../runtime/compose.ts';
 import { countLinks } from '../../state/links.ts';
 import { countPendingInbox } from '../../state/inbox.ts';
 import { migrationStatus } from '../../state/migrator.ts';
@@ -15,9 +14,7 @@ export const command: CliCommand = {
 
   async run(ctx) {
     const { json, runs } = parse(ctx.args);
-    const config = loadConfigFromEnvironment(ctx.env, { cwd: ctx.cwd });
-    const db = connect<any>(config.bitrixDbUrl, { connectionLimit: 2 });
-    try {
+    return withComposition(ctx, { connectionLimit: 2, logStream: ctx.stderr }, async ({ config, db }) => {
       const schema = await migrationStatus(db);
       if (schema.applied.length === 0) {
         if (json) writeLine(ctx.stdout, JSON.stringify({ instance: config.instance, schema }));
@@ -53,9 +50,7 @@ export const command: CliCommand = {
         writeLine(ctx.stdout, `  #${run.ID} ${run.KIND} ${run.STATUS}${run.DRY_RUN === 'Y' ? ' (dry run)' : ''} started ${run.STARTED_AT} UTC ${stats}${run.ERROR ? ` error: ${run.ERROR}` : ''}`.trimEnd());
       }
       return 0;
-    } finally {
-      await db.destroy();
-    }
+    });
   },
 };
 

@@ -1,17 +1,12 @@
 import type { Writable } from 'node:stream';
-import { loadConfigFromEnvironment } from '../../config/env-file.ts';
-import { secretValues } from '../../config/redact.ts';
-import { connect } from '../../db/connect.ts';
-import { closeLogger, createLogger } from '../../runtime/logger.ts';
+import { withComposition } from '../../runtime/compose.ts';
 import { migrationStatus } from '../../state/migrator.ts';
 import { runSyncPass, type PassResult } from '../../sync/pass.ts';
 import { InstanceLockedError } from '../../sync/push/instance-lock.ts';
 import { OrgUnavailableError } from '../../sync/push/org-loader.ts';
 import { XeroUnavailableError } from '../../sync/push/tenant-outage.ts';
 import { formatDiff } from '../../sync/plan/index.ts';
-import { createXeroGateway } from '../../xero/index.ts';
 import { parseOptions, UsageError, writeLine, type CliCommand } from '../command.ts';
-import { xeroGatewayOptions } from '../../config/xero-gateway-options.ts';
 
 /** Exit code when another process holds the instance lock: the pass did not run, and trying later will work. */
 export const EXIT_LOCKED = 3;
@@ -23,21 +18,18 @@ export const command: CliCommand = {
 
   async run(ctx) {
     const options = parse(ctx.args);
-    const config = loadConfigFromEnvironment(ctx.env, { cwd: ctx.cwd, requireXero: true });
     // Log lines go to stderr here: stdout carries the summary (and must stay parseable with --json).
-    const log = createLogger({ level: config.logLevel, secrets: secretValues(config), stream: ctx.stderr, defaultMeta: { instance: config.instance } });
-    const db = connect<any>(config.bitrixDbUrl, { connectionLimit: 4 });
-    try {
+    return withComposition(ctx, { requireXero: true, logStream: ctx.stderr }, async (app) => {
+      const { config, db } = app;
       const schema = await migrationStatus(db);
       if (schema.applied.length === 0 || schema.pending.length > 0) {
         writeLine(ctx.stderr, "b24xero sync: the module tables are missing or not current: run 'b24xero migrate' first");
         return 1;
       }
-      const gateway = createXeroGateway(xeroGatewayOptions(config, log), { db });
       let result: PassResult;
       try {
         result = await runSyncPass(
-          { db, gateway, connect: () => gateway.connect(), log },
+          app.passDeps(),
           { instance: config.instance, dryRun: options.dryRun, allProducts: options.allProducts, timeZone: config.bitrixTimezone },
         );
       } catch (error) {
@@ -59,10 +51,7 @@ export const command: CliCommand = {
       else printSummary(ctx.stdout, result);
       // Per-record failures are reported, not fatal: the pass ran (ARCHITECTURE "Commands").
       return 0;
-    } finally {
-      await db.destroy();
-      await closeLogger(log);
-    }
+    });
   },
 };
 

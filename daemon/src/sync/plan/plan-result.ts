@@ -3,9 +3,9 @@
  * executor stores per record (b_b24xero_record_error CLASS/CODE/MESSAGE), so one bad invoice never stops a pass.
  */
 
-/** How the executor treats a failure (ARCHITECTURE rule 7); values match b_b24xero_record_error.CLASS. */
-export const ERROR_CLASSES = ['retry', 'needs_person', 'never'] as const;
-export type ErrorClass = (typeof ERROR_CLASSES)[number];
+import type { ErrorClass } from '../../domain/error-class.ts';
+
+export { ERROR_CLASSES, type ErrorClass } from '../../domain/error-class.ts';
 
 export interface PlanError {
   /** Stable machine code, e.g. 'tax_rate_ambiguous' (≤ 64 chars, fits the CODE column). */

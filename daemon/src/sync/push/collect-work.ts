@@ -26,8 +26,9 @@ function add(work: WorkSet, type: EntityType, id: number): void {
  * What the pass must look at besides the safety scan: change-feed rows (claimed with a lease; a dry run only peeks,
  * so it takes nothing from the next real pass), records whose error is due for retry, and links stuck in
  * 'creating' (a create that may have reached Xero before a crash — resolved by find-before-create).
+ * `feedOnly`: the change feed alone.
  */
-export async function collectWork(ctx: PushContext, claimer: string): Promise<CollectedWork> {
+export async function collectWork(ctx: PushContext, claimer: string, options: { feedOnly?: boolean } = {}): Promise<CollectedWork> {
   const work: WorkSet = new Map();
   let claim: ChangeClaim | null = null;
   if (ctx.dryRun) {
@@ -40,6 +41,8 @@ export async function collectWork(ctx: PushContext, claimer: string): Promise<Co
     for (const item of claim.items) add(work, item.entityType, item.entityId);
     for (const bad of claim.invalid) ctx.log.warn('change-feed row ignored', bad);
   }
+  // The daemon's frequent feed tick takes only the feed; retries and unfinished creates wait for its push pass.
+  if (options.feedOnly) return { work, claim };
   for (const error of await listErrorsDueForRetry(ctx.state, LIMIT)) add(work, error.ENTITY_TYPE, error.ENTITY_ID);
   for (const link of await listCreatingLinks(ctx.state, LIMIT)) add(work, link.ENTITY_TYPE, link.ENTITY_ID);
   return { work, claim };
