@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningSimulator } from '../sim/index.ts';
+import type { XeroApiError } from '../../daemon/src/xero/errors.ts';
 import { XeroGateway, type XeroCallRecord } from '../../daemon/src/xero/xero-gateway.ts';
 import { gatewayOptionsFor, rejection, startSim } from './support/sim-gateway.ts';
 
@@ -20,7 +21,7 @@ describe('Xero-Correlation-Id and the per-call hook', () => {
     const gw = new XeroGateway(gatewayOptionsFor(sim, { logger }));
     await gw.connect();
     sim.addFault({ kind: '500', path: '/api.xro/2.0/TaxRates', times: 1 });
-    const err = await rejection(gw.getTaxRates());
+    const err = (await rejection(gw.getTaxRates())) as XeroApiError;
     expect(err.correlationId).toMatch(UUID);
     expect(err.toJSON()).toMatchObject({ correlationId: err.correlationId });
     const failed = lines.filter((l) => l.message === 'xero call failed');

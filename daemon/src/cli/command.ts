@@ -22,6 +22,8 @@ export interface CliCommand {
   summary: string;
   /** Full usage, e.g. 'b24xero status [--json]'. */
   usage: string;
+  /** What `b24xero <command> --help` prints after the usage line: each option and what the command does. */
+  help?: readonly string[];
   /** Resolves to the process exit code: 0 ok, 1 failed, 2 bad usage. */
   run(ctx: CliContext): Promise<number>;
 }

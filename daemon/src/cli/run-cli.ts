@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { ConfigError } from '../config/config.ts';
 import { MigrationError } from '../state/migrator.ts';
-import { UsageError, writeLine, type CliContext } from './command.ts';
+import { UsageError, writeLine, type CliCommand, type CliContext } from './command.ts';
 import { loadAllCommands, loadCommand } from './command-registry.ts';
 
 export type CliIo = Omit<CliContext, 'args'>;
@@ -22,7 +22,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   }
   if (name === 'help' || name === '--help' || name === '-h') {
     const topic = args[0] ? await loadCommand(args[0]) : undefined;
-    if (topic) writeLine(io.stdout, `usage: ${topic.usage}`);
+    if (topic) printHelp(io.stdout, topic);
     else await printUsage(io.stdout);
     return 0;
   }
@@ -33,7 +33,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     return 2;
   }
   if (args.includes('--help') || args.includes('-h')) {
-    writeLine(io.stdout, `usage: ${command.usage}`);
+    printHelp(io.stdout, command);
     return 0;
   }
   try {
@@ -47,6 +47,16 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     // Expected failures get their message only; anything else keeps the stack for the bug report.
     writeLine(io.stderr, `b24xero ${name}: ${describe(error)}`);
     return 1;
+  }
+}
+
+function printHelp(stream: CliIo['stdout'], command: CliCommand): void {
+  writeLine(stream, `usage: ${command.usage}`);
+  writeLine(stream);
+  writeLine(stream, command.summary);
+  if (command.help && command.help.length > 0) {
+    writeLine(stream);
+    for (const line of command.help) writeLine(stream, line);
   }
 }
 

@@ -240,3 +240,16 @@ export async function hasWaitingChanges<DB extends HasFeedTable>(anyDb: Kysely<D
     .limit(1).executeTakeFirst();
   return row !== undefined;
 }
+
+/**
+ * Change-feed lag: seconds since the oldest row still waiting was written (0 when none waits). CREATED_AT is UTC,
+ * like every module-table time.
+ */
+export async function changeFeedLagSeconds<DB extends HasFeedTable>(anyDb: Kysely<DB>): Promise<number> {
+  const db = narrow(anyDb);
+  const row = await db.selectFrom('b_b24xero_change')
+    .select(sql<number>`GREATEST(0, TIMESTAMPDIFF(SECOND, CREATED_AT, UTC_TIMESTAMP(3)))`.as('lag'))
+    .where((eb) => eb.or([eb('CLAIMED_UNTIL', 'is', null), eb('CLAIMED_UNTIL', '<', sql<string>`UTC_TIMESTAMP(3)`)]))
+    .orderBy('ID').limit(1).executeTakeFirst();
+  return row ? Number(row.lag) : 0;
+}

@@ -79,3 +79,12 @@ export class DbGovernorBudgetStore implements GovernorBudgetStore {
                                       UPDATED_AT = ${now}`.execute(this.#db);
   }
 }
+
+/** Calls counted today (UTC) for the busiest tenant of this database, for `status`, STATUS= and /metrics. */
+export async function budgetUsedToday(db: Kysely<any>): Promise<{ tenantId: string; used: number; xeroRemaining: number | null } | null> {
+  const row = await (db as Kysely<GovernorDb>).selectFrom('b_b24xero_governor')
+    .select(['TENANT_ID', 'DAY_USED', 'DAY_REMAINING'])
+    .where('DAY_UTC', '=', sql<string>`UTC_DATE()`)
+    .orderBy('DAY_USED', 'desc').limit(1).executeTakeFirst();
+  return row ? { tenantId: row.TENANT_ID, used: Number(row.DAY_USED), xeroRemaining: row.DAY_REMAINING === null ? null : Number(row.DAY_REMAINING) } : null;
+}

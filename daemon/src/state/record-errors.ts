@@ -1,7 +1,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { retryDelaySeconds } from './retry-backoff.ts';
 import { truncateUtf8 } from './text-limit.ts';
-import { asStateDb } from './state-db.ts';
+import { asStateDb, toDbUtc } from './state-db.ts';
 import type { EntityType, ErrorClass, ErrorSeverity, RecordErrorRow, StateDb, StateTables } from './tables.ts';
 
 export interface RecordErrorKey {
@@ -174,4 +174,20 @@ export async function listErrorsDueForRetry<DB extends StateTables>(anyDb: Kysel
     .orderBy('ID')
     .limit(limit)
     .execute();
+}
+
+/**
+ * After an outage (database or Xero unreachable) the transient errors it left are made due at once, instead of
+ * each waiting out its back-off: the records failed for a reason that is gone. Returns how many.
+ */
+export async function retryTransientErrorsSince<DB extends StateTables>(anyDb: Kysely<DB> | Transaction<DB>, since: Date): Promise<number> {
+  const db = asStateDb(anyDb);
+  const result = await db
+    .updateTable('b_b24xero_record_error')
+    .set({ NEXT_RETRY_AT: sql<string>`UTC_TIMESTAMP(3)` })
+    .where('RESOLVED_AT', 'is', null)
+    .where('CLASS', '=', 'retry')
+    .where('LAST_SEEN_AT', '>=', toDbUtc(since))
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
 }

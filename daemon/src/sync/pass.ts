@@ -54,6 +54,13 @@ export interface PassOptions {
   allProducts?: boolean;
   /** Default 'full'. */
   scope?: PassScope;
+  /**
+   * Called between units of work (each scan page, each kind of collected work): may throw PassInterruptedError to
+   * end the pass there (the daemon stopping). Xero calls are checkpointed by the caller's gateway.
+   */
+  checkpoint?: () => void;
+  /** When claimed change-feed rows of a failed pass become claimable again (default 60 s; the daemon backs off itself). */
+  releaseClaimsAfterSeconds?: number;
 }
 
 export interface PassResult {
@@ -140,7 +147,7 @@ async function lockedPass(deps: PassDeps, options: PassOptions): Promise<PassRes
     collected = await collectWork(ctx, newClaimerId(options.instance), { feedOnly: scope === 'feed' });
     // Items first, so the invoices pushed below can carry their ItemCode.
     if (options.allProducts) await syncAllItems(ctx);
-    const done = await processWork(ctx, collected.work);
+    const done = await processWork(ctx, collected.work, options.checkpoint);
     if (scope === 'scan' || scope === 'full' || scope === 'reconcile') await scanAll(ctx, options, done, scope === 'reconcile');
     if (scope !== 'feed') await replanAfterSettingsChange(ctx, done);
     // Items created this pass exist in Xero but not in the stored context, which was read before them.
@@ -156,7 +163,7 @@ async function lockedPass(deps: PassDeps, options: PassOptions): Promise<PassRes
     ctx.stats.apiCalls = calls;
     // The claimed rows go back (after a short pause) so the next pass retries them; nothing is lost.
     if (collected?.claim && collected.claim.changeIds.length > 0) {
-      await releaseChanges(state, collected.claim.claimer, collected.claim.changeIds, { retryAfterSeconds: 60 }).catch(() => undefined);
+      await releaseChanges(state, collected.claim.claimer, collected.claim.changeIds, { retryAfterSeconds: options.releaseClaimsAfterSeconds ?? 60 }).catch(() => undefined);
     }
     await finishRun(state, runId, { status: 'failed', stats: { ...ctx.stats }, error: (error as Error).message }).catch(() => undefined);
     throw error;
@@ -174,9 +181,10 @@ async function hasWork(state: StateDb, scope: PassScope, settings: PushContext['
 }
 
 /** The collected work, products and parties first (so invoices use fresh Items and contacts), then invoices. */
-async function processWork(ctx: PushContext, work: Map<EntityType, Set<number>>): Promise<Set<string>> {
+async function processWork(ctx: PushContext, work: Map<EntityType, Set<number>>, checkpoint?: () => void): Promise<Set<string>> {
   const done = new Set<string>();
   for (const type of ['product', 'company', 'contact'] as const) {
+    checkpoint?.();
     const ids = [...(work.get(type) ?? [])];
     if (ids.length > 0) await refreshLinkedRecords(ctx, type, ids);
     for (const id of ids) done.add(`${type}:${id}`);
@@ -184,6 +192,7 @@ async function processWork(ctx: PushContext, work: Map<EntityType, Set<number>>)
   for (const [entityType, kind] of INVOICE_SCANS) {
     const ids = [...(work.get(entityType) ?? [])];
     if (ids.length === 0 || !ctx.settings.invoiceKinds.includes(kind)) continue;
+    checkpoint?.();
     // Everything collected is tried now: the feed says it changed, its retry is due, or its create is unfinished.
     await pushInvoices(ctx, kind, ids, { forced: new Set(ids) });
     for (const id of ids) done.add(`${entityType}:${id}`);
@@ -212,6 +221,7 @@ async function scanAll(ctx: PushContext, options: PassOptions, done: Set<string>
     const name = scanCursorName(kind);
     const cursor = fromStart ? null : decodeScanPosition(await getCursor(ctx.state, name));
     for await (const page of scanChanged(ctx.db, kind, cursor, scanOptions)) {
+      options.checkpoint?.();
       const ids = page.ids.filter((id) => !done.has(`${kind}:${id}`));
       if (ids.length > 0) await process(ids);
       for (const id of ids) done.add(`${kind}:${id}`);

@@ -4,7 +4,7 @@ import type {
 } from 'xero-node';
 import { toBatchResult, type BatchResult } from './batch-result.ts';
 import { systemClock, type Clock } from './clock.ts';
-import { correlationIdOf, toXeroError, XeroApiError } from './errors.ts';
+import { correlationIdOf, toXeroError, XeroApiError, type XeroErrorType } from './errors.ts';
 import { resolveGatewayOptions, type GatewayLogger, type ResolvedGatewayOptions, type XeroGatewayOptions } from './gateway-options.ts';
 import { RateGovernor, type GovernorBudgetStore, type GovernorSnapshot } from './governor.ts';
 import { IdentityClient } from './identity-client.ts';
@@ -26,6 +26,8 @@ export interface XeroCallRecord {
   ms: number;
   rateLimited: boolean;
   correlationId: string | null;
+  /** The failure's XeroApiError type ('network', 'server', 'budget_exhausted'…); null for an answer that succeeded. */
+  errorType: XeroErrorType | null;
 }
 
 /**
@@ -371,12 +373,12 @@ export class XeroGateway {
         }, (r) => ({ limits: readLimitHeaders(r.response.headers as Record<string, unknown>, this.#clock.now()), rateLimited: false }));
         const ms = this.#clock.now() - started;
         const headers = result.response.headers;
-        this.#record({ operation, status: statusOf(result.response), ms, rateLimited: false, correlationId: correlationIdOf(headers) });
+        this.#record({ operation, status: statusOf(result.response), ms, rateLimited: false, correlationId: correlationIdOf(headers), errorType: null });
         this.#log?.debug('xero call', { operation, tenantId, ms });
         return result.body;
       } catch (err) {
         if (err instanceof XeroApiError) {
-          this.#record({ operation, status: err.status, ms: this.#clock.now() - started, rateLimited: err.status === 429, correlationId: err.correlationId });
+          this.#record({ operation, status: err.status, ms: this.#clock.now() - started, rateLimited: err.status === 429, correlationId: err.correlationId, errorType: err.type });
         }
         if (err instanceof XeroApiError && err.status === 401 && !renewed) {
           // An expired (or revoked-and-reissued) token: one refresh, one repeat. A second 401 is a real auth failure.
@@ -395,7 +397,7 @@ export class XeroGateway {
         // Every failed Xero call leaves one line carrying Xero's correlation id: what Xero support asks for.
         if (err instanceof XeroApiError) {
           this.#log?.warn('xero call failed', {
-            operation, type: err.type, status: err.status, code: err.code, correlationId: err.correlationId, message: err.message,
+            operation, type: err.type, status: err.status, code: err.code, correlationId: err.correlationId, error: err.message,
           });
         }
         throw err;

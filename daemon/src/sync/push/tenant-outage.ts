@@ -23,7 +23,19 @@ export function isTenantWide(error: unknown): error is XeroApiError {
   return error instanceof XeroApiError && TENANT_WIDE.includes(error.type);
 }
 
-/** Rethrows a tenant-wide Xero failure as XeroUnavailableError (the pass's failure); other errors are the caller's. */
+/**
+ * The pass is asked to end between two units of work (the daemon is shutting down): like an outage it ends the pass
+ * where it is — claims go back, cursors stay at the last finished page — and it is no record's failure.
+ */
+export class PassInterruptedError extends Error {
+  override name = 'PassInterruptedError';
+}
+
+/**
+ * Rethrows a tenant-wide Xero failure as XeroUnavailableError (the pass's failure), and an interruption as it is;
+ * other errors are the caller's.
+ */
 export function stopIfTenantWide(error: unknown): void {
+  if (error instanceof PassInterruptedError) throw error;
   if (isTenantWide(error)) throw new XeroUnavailableError(error);
 }

@@ -1,0 +1,75 @@
+import type { Settings } from '../domain/settings.ts';
+import { runPassHoldingLock, type PassDeps, type PassOptions, type PassResult, type PassScope } from '../sync/pass.ts';
+import type { TroubleSource } from './health.ts';
+import type { Job, JobContext } from './scheduler.ts';
+
+/** What a job reports for STATUS= and /metrics (null when it had nothing to do). */
+export interface JobReport {
+  pushed: number;
+  pulled: number;
+  failed: number;
+  apiCalls: number;
+}
+
+export interface DaemonJob extends Job<JobReport | null> {
+  /** What the job cannot work without: while one of these is in trouble, the job waits for its back-off. */
+  needs: readonly TroubleSource[];
+}
+
+export interface JobSchedules {
+  /** The change-feed claim (default every 5 s). */
+  feed: string;
+  /** The push pass: SYNC_SCHEDULE, else the module option `sync_schedule`. */
+  push: string;
+  /** The safety scan: the module option `scan_schedule` (default every 15 minutes). */
+  scan: string;
+  /** Metadata refresh and full reconcile (default 03:17 every night). */
+  nightly: string;
+}
+
+export const DEFAULT_FEED_SCHEDULE = '*/5 * * * * *';
+export const DEFAULT_NIGHTLY_SCHEDULE = '17 3 * * *';
+const DEFAULT_SYNC_SCHEDULE = '* * * * *';
+
+/** SYNC_SCHEDULE wins when it was changed from its default; otherwise the options page's schedules apply. */
+export function jobSchedules(configSchedule: string, settings: Pick<Settings, 'syncSchedule' | 'scanSchedule'>): JobSchedules {
+  return {
+    feed: DEFAULT_FEED_SCHEDULE,
+    push: configSchedule !== DEFAULT_SYNC_SCHEDULE ? configSchedule : settings.syncSchedule,
+    scan: settings.scanSchedule,
+    nightly: DEFAULT_NIGHTLY_SCHEDULE,
+  };
+}
+
+export interface JobDeps {
+  /** The pass dependencies for one job run (its gateway checkpointed, its logger scoped to the job). */
+  passDeps(job: string, ctx: JobContext): PassDeps;
+  passOptions: Omit<PassOptions, 'scope' | 'checkpoint'>;
+}
+
+/**
+ * The daemon's jobs. The push side is split by PassScope; the pull side plugs in here with one line each once
+ * daemon/src/sync/pull/ is on main, e.g.
+ *   job('pull', PULL_SCHEDULE, (d, c) => runPullPassHoldingLock(d, { ...options, checkpoint: c.checkpoint })),
+ *   job('webhooks', '*\/10 * * * * *', (d) => processWebhookEvents(d, options)),
+ * and the nightly job calls refreshOrgMetadata(d) before its reconcile.
+ */
+export function daemonJobs(schedules: JobSchedules, deps: JobDeps): DaemonJob[] {
+  const pass = (name: string, schedule: string, scope: PassScope, atStart = false): DaemonJob => ({
+    name, schedule, atStart, needs: ['database', 'xero'],
+    run: async (ctx) => report(await runPassHoldingLock(deps.passDeps(name, ctx), { ...deps.passOptions, scope, checkpoint: ctx.checkpoint })),
+  });
+  return [
+    pass('feed', schedules.feed, 'feed'),
+    pass('push', schedules.push, 'push'),
+    // At start the scan covers everything a stopped daemon may have missed (like `sync --once`).
+    pass('scan', schedules.scan, 'scan', true),
+    pass('nightly', schedules.nightly, 'reconcile'),
+  ];
+}
+
+function report(result: PassResult | null): JobReport | null {
+  if (!result) return null;
+  const s = result.stats;
+  return { pushed: s.created + s.updated, pulled: 0, failed: s.failed, apiCalls: s.apiCalls };
+}
