@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Machine preparation for CI: makes sure MariaDB answers on 127.0.0.1:3306 as root with an empty password and that the
-# PHP CLI has the mysql extensions. Works where MariaDB already runs, where it is installed but stopped, and on a bare
+# Machine preparation for CI: makes sure MariaDB answers on 127.0.0.1:3306 as root with an empty password, that the
+# PHP CLI has the mysql extensions and that Debian's phpunit is there for the Bitrix module's tests. Works where MariaDB already runs, where it is installed but stopped, and on a bare
 # Debian 12 where nothing is installed (apt-get; no systemd needed). Reads no standard input; safe to run again.
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
@@ -73,5 +73,16 @@ ensure_php() {
   apt_install php-cli php-mysql
 }
 
+ensure_phpunit() {
+  # Debian 12's phpunit is 9.6, what bitrix-module/phpunit.xml.dist is written for; it brings php-xml and php-mbstring.
+  local version=""
+  if command -v phpunit >/dev/null; then version=$(phpunit --version 2>/dev/null || true); fi
+  if [ -n "$version" ]; then log "${version%%$'\n'*}"; return; fi
+  log "installing phpunit"
+  apt_install phpunit
+  phpunit --version >/dev/null 2>&1 || { log "phpunit does not run after installing it"; exit 1; }
+}
+
 ensure_mariadb
 ensure_php
+ensure_phpunit

@@ -1,0 +1,3 @@
+<?php
+
+// Loader::includeModule('b24xero.sync') registers the B24xero\Sync namespace for lib/ itself; nothing else to load.

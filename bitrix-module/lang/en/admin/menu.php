@@ -1,0 +1,4 @@
+<?php
+$MESS['B24XERO_SYNC_MENU_TEXT'] = 'Xero sync';
+$MESS['B24XERO_SYNC_MENU_TITLE'] = 'Sync of invoices, contacts and companies with Xero';
+$MESS['B24XERO_SYNC_MENU_SETTINGS'] = 'Settings';

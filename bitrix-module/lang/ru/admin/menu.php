@@ -1,0 +1,4 @@
+<?php
+$MESS['B24XERO_SYNC_MENU_TEXT'] = 'Синхронизация с Xero';
+$MESS['B24XERO_SYNC_MENU_TITLE'] = 'Синхронизация счетов, контактов и компаний с Xero';
+$MESS['B24XERO_SYNC_MENU_SETTINGS'] = 'Настройки';
