@@ -115,8 +115,11 @@ describe('Bitrix fixture schema', () => {
     for (const [table, names] of Object.entries(expected)) {
       expect([...(await indexes(v25.db, v25.name, table)).keys()].sort(), table).toEqual([...names].sort());
     }
-    // crm 23.x: the same, minus the audit-column indexes 25.x added to the type registry.
-    expect([...(await indexes(v23.db, v23.name, 'b_crm_dynamic_type')).keys()].sort()).toEqual(['PRIMARY', 'ux_crm_type_table']);
+    // crm 23.400 (measured on a real portal): the type registry has the plain ENTITY_TYPE_ID index instead of 25.x's
+    // unique key and audit-column indexes, and requisites have no IX_B_CRM_REQUISITE_49 (PRESET_ID).
+    expect([...(await indexes(v23.db, v23.name, 'b_crm_dynamic_type')).keys()].sort()).toEqual(['IX_B_CRM_TYPE_ETD', 'PRIMARY', 'ux_crm_type_table']);
+    expect([...(await indexes(v23.db, v23.name, 'b_crm_requisite')).keys()].sort())
+      .toEqual(['PRIMARY', ...Array.from({ length: 47 }, (_, i) => `IX_B_CRM_REQUISITE_${i + 2}`)].sort());
   });
 
   it('has no index on smart-invoice UPDATED_TIME nor on contact/company DATE_MODIFY by default', async () => {
@@ -224,12 +227,30 @@ describe('Bitrix fixture schema', () => {
     }
   });
 
-  it('mirrors the runtime-generated NOT NULL columns without defaults on b_crm_dynamic_items_31', async () => {
-    const items = await columns(v25.db, v25.name, 'b_crm_dynamic_items_31');
-    for (const col of ['TITLE', 'STAGE_ID', 'CLOSEDATE', 'COMPANY_ID', 'CURRENCY_ID', 'OPPORTUNITY', 'UPDATED_TIME']) {
-      expect(items.get(col)?.IS_NULLABLE, col).toBe('NO');
-      expect(items.get(col)?.COLUMN_DEFAULT ?? null, col).toBeNull();
+  it('makes every generated column of b_crm_dynamic_items_31 NOT NULL without a default, as crm 23.400 does', async () => {
+    for (const v of [v25, v23]) {
+      const items = await columns(v.db, v.name, 'b_crm_dynamic_items_31');
+      const generated = [...items.keys()].filter((c) => !c.startsWith('UF_'));
+      expect(generated).toHaveLength(34);
+      for (const col of generated) {
+        expect(items.get(col)?.IS_NULLABLE, col).toBe('NO');
+        expect(items.get(col)?.COLUMN_DEFAULT ?? null, col).toBeNull();
+      }
+      // User-field columns are added NULL-able by main's UF engine.
+      for (const col of ['UF_CRM_XERO_SYNC', 'UF_CRM_XERO_STATUS', 'UF_CRM_XERO_REFERENCE']) expect(items.get(col)?.IS_NULLABLE, col).toBe('YES');
     }
-    expect(items.get('XML_ID')?.IS_NULLABLE).toBe('YES');
+  });
+
+  it('matches the other column differences measured on crm 23.400', async () => {
+    for (const table of ['b_crm_contact', 'b_crm_company']) {
+      const cols = await columns(v23.db, v23.name, table);
+      for (const col of ['HAS_PHONE', 'HAS_EMAIL']) {
+        expect(cols.get(col)?.IS_NULLABLE, `${table}.${col}`).toBe('YES');
+        expect(String(cols.get(col)?.COLUMN_DEFAULT ?? 'NULL').toUpperCase(), `${table}.${col}`).toBe('NULL');
+      }
+    }
+    const basket = await columns(v23.db, v23.name, 'b_crm_invoice_basket');
+    for (const col of ['FUSER_ID', 'LID']) expect(basket.get(col)?.IS_NULLABLE, col).toBe('NO');
+    for (const col of ['DEDUCTED', 'BARCODE_MULTI', 'RESERVE_QUANTITY', 'PRODUCT_PROVIDER_CLASS']) expect(basket.has(col), col).toBe(true);
   });
 });

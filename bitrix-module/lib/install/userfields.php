@@ -39,14 +39,14 @@ final class UserFields
         };
     }
 
-    /** Every field, smart invoices first (the order the installer adds them). @return list<UserFieldSpec> */
+    /** Every field in the order the installer adds them: smart invoices last, since their type may come later. @return list<UserFieldSpec> */
     public static function all(): array
     {
         return [
-            ...self::forEntity(self::SMART_INVOICE),
             ...self::forEntity(self::LEGACY_INVOICE),
             ...self::forEntity(self::CONTACT),
             ...self::forEntity(self::COMPANY),
+            ...self::forEntity(self::SMART_INVOICE),
         ];
     }
 
