@@ -32,6 +32,7 @@ describe('loadConfig', () => {
       },
       syncSchedule: '* * * * *',
       httpListen: null,
+      httpAllowRemote: false,
       logLevel: 'info',
       bitrixTimezone: 'Europe/Berlin',
     });

@@ -1,9 +1,21 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildContact } from '../fixture/builders/contact.ts';
 import { createPushWorld, simInvoicesByKey, type PushWorld } from '../integration/support/push-harness.ts';
 import { SMART } from '../integration/support/invoice-kinds.ts';
 import { runCli, startCli, until, type CliRun } from '../integration/support/cli-process.ts';
 import { listenForNotify, type NotifyListener } from './support/notify-socket.ts';
+import { parsePrometheusText } from './support/prom-text.ts';
+import { createServer } from 'node:net';
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
 
 let world: PushWorld;
 let payer: number;
@@ -24,6 +36,11 @@ function startDaemon(notify: NotifyListener | null, env: Record<string, string> 
     ...(notify && { NOTIFY_SOCKET: notify.path, WATCHDOG_USEC: '400000' }),
     ...env,
   }));
+}
+
+/** The change-feed row the module's event handler writes for a Bitrix save. */
+async function changed(id: number): Promise<void> {
+  await sql`INSERT INTO b_b24xero_change (ENTITY_TYPE, ENTITY_ID, ACTION, CREATED_AT) VALUES ('smart_invoice', ${id}, 'update', UTC_TIMESTAMP(3))`.execute(world.db);
 }
 
 async function stopped(run: CliRun): Promise<{ code: number | null; ms: number }> {
@@ -103,5 +120,55 @@ describe('b24xero run', () => {
     }
     expect((await runCli(['sync', '--once'], world.env())).code).toBe(0);
     for (const id of ids) expect(simInvoicesByKey(world, SMART.key(id)), `invoice ${id}`).toHaveLength(1);
+  });
+
+  it('serves /healthz (200 while healthy, 503 with the reason otherwise) and /metrics as Prometheus text', async () => {
+    const port = await freePort();
+    const notify = listenForNotify();
+    const run = startDaemon(notify, { HTTP_LISTEN: `127.0.0.1:${port}` });
+    const base = `http://127.0.0.1:${port}`;
+    try {
+      await until(() => notify.values('READY').length > 0, 'READY=1');
+      await changed(await SMART.create(world, { contactId: payer, lines: [{ name: 'Metrics line', price: 42 }] }));
+      await until(async () => {
+        const text = await (await fetch(`${base}/metrics`)).text();
+        return text.includes('operation="createInvoices"') && text.includes('b24xero_records_total{direction="pushed"');
+      }, 'a counted createInvoices and its pass', 60_000);
+      const healthy = await fetch(`${base}/healthz`);
+      expect(healthy.status).toBe(200);
+      expect(await healthy.json()).toMatchObject({ status: 'ok', phase: 'running' });
+
+      const metrics = await fetch(`${base}/metrics`);
+      expect(metrics.headers.get('content-type')).toContain('text/plain');
+      const families = parsePrometheusText(await metrics.text());
+      for (const [name, type] of Object.entries({
+        b24xero_xero_calls_total: 'counter', b24xero_xero_rate_limited_total: 'counter', b24xero_xero_budget_remaining: 'gauge',
+        b24xero_pass_duration_seconds: 'histogram', b24xero_records_total: 'counter', b24xero_records_failing: 'gauge',
+        b24xero_inbox_pending: 'gauge', b24xero_change_feed_lag_seconds: 'gauge', b24xero_last_success_timestamp_seconds: 'gauge',
+      })) expect(families.get(name)?.type, name).toBe(type);
+      const calls = families.get("b24xero_xero_calls_total")!.samples;
+      expect(calls.some((c) => c.labels.operation === 'createInvoices' && c.labels.status === '200' && c.labels.instance === world.instance)).toBe(true);
+      expect(families.get('b24xero_pass_duration_seconds')!.samples.some((s) => s.name.endsWith('_bucket') && s.labels.le === '+Inf')).toBe(true);
+
+      world.sim.addFault({ kind: 'reset', path: '/api.xro/2.0/*' });
+      await changed(await SMART.create(world, { contactId: payer, lines: [{ name: 'During an outage', price: 43 }] }));
+      const sick = await until(async () => {
+        const res = await fetch(`${base}/healthz`);
+        return res.status === 503 ? res : undefined;
+      }, '/healthz 503', 60_000);
+      expect(((await sick.json()) as { reason: string }).reason).toContain('Xero unavailable');
+      expect((await fetch(`${base}/webhooks/xero`, { method: 'POST', body: '{}' })).status).toBe(503);
+      expect((await stopped(run)).code).toBe(0);
+    } finally {
+      world.sim.clearFaults();
+      run.child.kill('SIGKILL');
+      notify.close();
+    }
+  });
+
+  it('refuses to listen on a non-loopback address unless told explicitly (exit 78)', async () => {
+    const run = await runCli(['run'], world.env({ HTTP_LISTEN: `0.0.0.0:${await freePort()}` }));
+    expect(run.code).toBe(78);
+    expect(run.stderr).toContain('HTTP_ALLOW_REMOTE=true');
   });
 });

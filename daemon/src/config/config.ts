@@ -38,6 +38,8 @@ export interface Config {
   syncSchedule: string;
   /** NULL = no HTTP listener. */
   httpListen: HttpListen | null;
+  /** HTTP_ALLOW_REMOTE=true: let HTTP_LISTEN name a non-loopback address (refused otherwise). */
+  httpAllowRemote: boolean;
   logLevel: LogLevel;
   /** IANA zone Bitrix writes its naive DATETIMEs in. */
   bitrixTimezone: string;
@@ -107,6 +109,7 @@ export function loadConfig(env: Env, options: LoadConfigOptions = {}): Config {
   if (!isValidCron(syncSchedule)) problems.push(`SYNC_SCHEDULE is not a cron expression: '${syncSchedule}'`);
 
   const httpListen = listenAddress(get('HTTP_LISTEN'), problems);
+  const httpAllowRemote = oneOf(get('HTTP_ALLOW_REMOTE'), ['true', 'false'] as const, 'false', 'HTTP_ALLOW_REMOTE', problems) === 'true';
   const logLevel = oneOf(get('LOG_LEVEL'), LOG_LEVELS, 'info', 'LOG_LEVEL', problems);
 
   const bitrixTimezone = get('BITRIX_TIMEZONE') ?? options.systemTimezone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
@@ -124,6 +127,7 @@ export function loadConfig(env: Env, options: LoadConfigOptions = {}): Config {
     }),
     syncSchedule,
     httpListen: httpListen ? Object.freeze(httpListen) : null,
+    httpAllowRemote,
     logLevel,
     bitrixTimezone,
   });

@@ -7,6 +7,8 @@ import { checkpointedGateway } from './checkpointed-gateway.ts';
 import type { Composition } from './compose.ts';
 import { failureSource, xeroLooksDown } from './failure-source.ts';
 import { Health, type TroubleSource } from './health.ts';
+import { HttpListener, ListenAddressError, type WebhookHandler } from './http-listener.ts';
+import { DaemonMetrics } from './metrics.ts';
 import { InstanceLease } from './instance-lease.ts';
 import { daemonJobs, jobSchedules, type DaemonJob, type JobReport } from './jobs.ts';
 import { Scheduler, type JobContext, type JobEnd } from './scheduler.ts';
@@ -36,6 +38,8 @@ export interface DaemonOptions {
   backoffMs?: number;
   /** Overrides the job list (tests); default daemonJobs() from the configuration and the module's options. */
   jobs?: (defaults: DaemonJob[]) => DaemonJob[];
+  /** Xero webhooks on /webhooks/xero (the pull's receiveWebhook); absent: answered 503. */
+  webhook?: WebhookHandler;
 }
 
 /**
@@ -46,12 +50,14 @@ export interface DaemonOptions {
  */
 export class Daemon {
   readonly health: Health;
+  readonly metrics: DaemonMetrics;
   readonly exited: Promise<number>;
   readonly #o: DaemonOptions;
   readonly #app: Composition;
   readonly #notifier: Notifier;
   readonly #lease: InstanceLease;
   #scheduler: Scheduler | null = null;
+  #http: HttpListener | null = null;
   #job: JobContext | null = null;
   #lastProgress = Date.now();
   #jobCalls = 0;
@@ -64,6 +70,7 @@ export class Daemon {
     this.#o = options;
     this.#app = options.app;
     this.health = new Health({ ...(options.backoffMs !== undefined && { backoffMs: options.backoffMs }) });
+    this.metrics = new DaemonMetrics(this.health, { instance: options.app.config.instance });
     this.exited = new Promise((resolve) => { this.#exit = resolve; });
     this.#notifier = createNotifier(options.env);
     const { config } = this.#app;
@@ -86,6 +93,7 @@ export class Daemon {
   observeXeroCall(call: XeroCallRecord): void {
     this.#lastProgress = Date.now();
     this.#jobCalls++;
+    this.metrics.xeroCall(call);
     if (xeroLooksDown(call)) this.#trouble('xero', `${call.operation} answered ${call.status === 0 ? 'nothing' : `HTTP ${call.status}`}`);
     else if (this.health.trouble('xero')) void this.#recovered('xero');
   }
@@ -114,6 +122,7 @@ export class Daemon {
       onProgress: () => { this.#lastProgress = Date.now(); },
       onEnd: (end) => void this.#jobEnded(end as JobEnd<JobReport | null>),
     });
+    await this.#listen();
     this.health.phase = 'running';
     await this.#refresh();
     app.log.info('daemon ready', { schedules, jobs: jobs.map((j) => j.name), lock: this.#lease.lockName });
@@ -141,12 +150,34 @@ export class Daemon {
           if (this.#exitCode === EXIT.ok) this.#exitCode = EXIT.failed;
         }
       }
+      await this.#http?.close();
       await this.#lease.release();
       this.#app.log.info('daemon stopped', { exitCode: this.#exitCode });
       this.#notifier.close();
       this.#exit(this.#exitCode);
     })().catch(() => this.#exit(EXIT.failed));
     return this.#stopping;
+  }
+
+  /** The HTTP port actually bound (HTTP_LISTEN may say port 0), or null without a listener. */
+  get httpPort(): number | null {
+    return this.#http?.port ?? null;
+  }
+
+  async #listen(): Promise<void> {
+    const { config, log } = this.#app;
+    if (!config.httpListen) return;
+    try {
+      this.#http = new HttpListener({
+        listen: config.httpListen, allowRemote: config.httpAllowRemote, health: this.health, metrics: this.metrics,
+        webhook: this.#o.webhook ?? null, log,
+      });
+    } catch (error) {
+      if (error instanceof ListenAddressError) throw new DaemonSetupError(error.message);
+      throw error;
+    }
+    await this.#http.start();
+    log.info('http listening', { address: `${config.httpListen.host}:${this.#http.port}`, routes: ['/healthz', '/metrics', '/webhooks/xero'] });
   }
 
   #passDeps(job: string, ctx: JobContext) {
@@ -164,6 +195,7 @@ export class Daemon {
 
   async #jobEnded(end: JobEnd<JobReport | null>): Promise<void> {
     this.#job = null;
+    this.metrics.jobEnded(end.job, end.ok, end.ms, end.result);
     const now = new Date();
     if (end.ok) {
       if (end.result) {
