@@ -83,6 +83,15 @@ ensure_phpunit() {
   phpunit --version >/dev/null 2>&1 || { log "phpunit does not run after installing it"; exit 1; }
 }
 
+ensure_systemd_analyze() {
+  # test/systemd/units.test.ts runs `systemd-analyze verify` and `security --offline=true` on the unit files; it needs
+  # the tool, not a running systemd.
+  if command -v systemd-analyze >/dev/null; then return; fi
+  log "installing systemd (for systemd-analyze)"
+  apt_install systemd
+}
+
 ensure_mariadb
 ensure_php
 ensure_phpunit
+ensure_systemd_analyze
