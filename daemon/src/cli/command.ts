@@ -52,3 +52,10 @@ export interface TextSink {
 export function writeLine(stream: TextSink, text = ''): void {
   stream.write(`${text}\n`);
 }
+
+/** An error id as `status` prints it ('12' or '#12'). */
+export function recordIdArgument(raw: string): number {
+  const id = Number(raw.replace(/^#/, ''));
+  if (!Number.isSafeInteger(id) || id < 1) throw new UsageError(`'${raw}' is not an error id (see 'b24xero status')`);
+  return id;
+}

@@ -6,6 +6,12 @@ export const command: CliCommand = {
   name: 'demo',
   summary: 'the product end to end on a local demo database and the Xero simulator (no Xero account needed)',
   usage: 'b24xero demo [--db mysql://root@127.0.0.1:3306/b24xero_demo] [--keep] [--port N]',
+  help: [
+    'options:',
+    '  --db URL    the throw-away database to build the demo portal in (dropped and created again)',
+    '  --keep      leave the simulator running after the story, until Ctrl-C',
+    '  --port N    the simulator\'s port (default: any free one)',
+  ],
 
   async run(ctx) {
     let args;

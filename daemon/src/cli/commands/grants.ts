@@ -6,6 +6,13 @@ export const command: CliCommand = {
   name: 'grants',
   summary: 'print GRANT statements for a least-privilege daemon database user (run after migrate)',
   usage: 'b24xero grants --user NAME [--host HOST]',
+  help: [
+    'options:',
+    '  --user NAME   the daemon\'s database account (required)',
+    '  --host HOST   its host part (default localhost)',
+    'Prints one GRANT per table (SELECT on the Bitrix tables read, DML on b_b24xero_*), to run as an administrator.',
+    'Run it again after an upgrade added a table.',
+  ],
 
   async run(ctx) {
     const values = parseOptions(ctx.args, { user: { type: 'string' }, host: { type: 'string' } });

@@ -6,6 +6,13 @@ export const command: CliCommand = {
   name: 'migrate',
   summary: 'create or update the module tables (b_b24xero_*) in the Bitrix database',
   usage: 'b24xero migrate [--check] [--json] [--lock-timeout SECONDS]',
+  help: [
+    'options:',
+    '  --check               only report: exit 1 when a migration is pending or an applied file was edited',
+    '  --json                the result as JSON',
+    '  --lock-timeout SECS   how long to wait for another migrator (default 60)',
+    'Run it as a database account allowed to create tables (e.g. Bitrix\'s own), not the daemon\'s least-privilege one.',
+  ],
 
   async run(ctx) {
     const options = parse(ctx.args);

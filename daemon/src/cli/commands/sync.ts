@@ -15,6 +15,15 @@ export const command: CliCommand = {
   name: 'sync',
   summary: 'one full sync pass (change feed + safety scan + push to Xero); --dry-run shows the plan only',
   usage: 'b24xero sync --once [--dry-run] [--json] [--all-products]',
+  help: [
+    'options:',
+    '  --once          required: one pass, then exit (the long-running daemon is `b24xero run`)',
+    '  --dry-run       show the plan with field-level diffs; no Xero write, no state change',
+    '  --json          the summary (or plan) as JSON on stdout; log lines stay on stderr',
+    '  --all-products  also make every catalog product a Xero Item (default: only products used on invoices)',
+    'Exit codes: 0 the pass ran (per-record failures are reported, not fatal), 1 it could not run or Xero refused',
+    'the tenant part-way (what was pushed is kept), 2 bad usage, 3 another process holds the portal\'s lock.',
+  ],
 
   async run(ctx) {
     const options = parse(ctx.args);
