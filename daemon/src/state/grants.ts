@@ -12,6 +12,8 @@ export const BITRIX_READ_TABLES = [
   'b_user_field', 'b_user_field_lang', 'b_option', 'b_option_site', 'b_crm_invoice', 'b_crm_invoice_basket',
   'b_crm_invoice_props_value', 'b_iblock_element', 'b_catalog_product', 'b_catalog_price', 'b_catalog_vat',
   'b_catalog_currency',
+  // What `b24xero doctor` reads to tell whether the module is installed (registration, event handlers, agent).
+  'b_module', 'b_module_to_module', 'b_agent',
 ] as const;
 
 /** Read-only for the daemon: only migrations (run as an admin or by the module installer) record into it. */
@@ -31,23 +33,33 @@ export interface GrantTarget {
  * CREATE/ALTER/DROP anywhere, and no write to any Bitrix table (rule 1 enforced by the server, not by good manners).
  */
 export async function planGrants(db: Kysely<any>, target: GrantTarget): Promise<string[]> {
+  const required = await requiredPrivileges(db);
+  if (required.length === 0) return [];
+  const account = `${quoteString(target.user)}@${quoteString(target.host)}`;
+  return required.map(({ database, table, privileges }) =>
+    `GRANT ${privileges.join(', ')} ON ${quoteIdentifier(database)}.${quoteIdentifier(table)} TO ${account};`);
+}
+
+export interface TablePrivileges {
+  database: string;
+  table: string;
+  privileges: readonly string[];
+}
+
+/** What the daemon account needs, per existing table (planGrants prints it; doctor checks it). */
+export async function requiredPrivileges(db: Kysely<any>): Promise<TablePrivileges[]> {
   const { rows } = await sql<{ db: string; name: string }>`SELECT TABLE_SCHEMA AS db, TABLE_NAME AS name
     FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() ORDER BY TABLE_NAME`.execute(db);
-  if (rows.length === 0) return [];
-  const account = `${quoteString(target.user)}@${quoteString(target.host)}`;
-  const database = quoteIdentifier(rows[0]!.db);
   const reads = new Set<string>(BITRIX_READ_TABLES);
-  const statements: string[] = [];
-  for (const { name } of rows) {
-    const table = `${database}.${quoteIdentifier(name)}`;
+  const out: TablePrivileges[] = [];
+  for (const { db: database, name } of rows) {
     if (name.startsWith('b_b24xero_')) {
-      const privileges = READ_ONLY_MODULE_TABLES.has(name) ? 'SELECT' : 'SELECT, INSERT, UPDATE, DELETE';
-      statements.push(`GRANT ${privileges} ON ${table} TO ${account};`);
+      out.push({ database, table: name, privileges: READ_ONLY_MODULE_TABLES.has(name) ? ['SELECT'] : ['SELECT', 'INSERT', 'UPDATE', 'DELETE'] });
     } else if (reads.has(name)) {
-      statements.push(`GRANT SELECT ON ${table} TO ${account};`);
+      out.push({ database, table: name, privileges: ['SELECT'] });
     }
   }
-  return statements;
+  return out;
 }
 
 function quoteIdentifier(name: string): string {
