@@ -27,7 +27,7 @@ describe('loadConfig', () => {
       xero: {
         clientId: null, clientSecret: null, auth: 'client_credentials', tenantId: null,
         apiUrl: 'https://api.xero.com/api.xro/2.0', identityUrl: 'https://identity.xero.com',
-        connectionsUrl: 'https://api.xero.com/connections', minuteLimit: 60, dailyBudget: 5000,
+        connectionsUrl: 'https://api.xero.com/connections', authorizeUrl: 'https://login.xero.com/identity/connect/authorize', minuteLimit: 60, dailyBudget: 5000,
         httpTimeoutMs: 30000, webhookKey: null,
       },
       syncSchedule: '* * * * *',

@@ -19,6 +19,8 @@ export interface XeroConfig {
   apiUrl: string;
   identityUrl: string;
   connectionsUrl: string;
+  /** Where `b24xero connect` sends the browser (Xero's login and consent page). */
+  authorizeUrl: string;
   minuteLimit: number;
   dailyBudget: number;
   httpTimeoutMs: number;
@@ -100,6 +102,7 @@ export function loadConfig(env: Env, options: LoadConfigOptions = {}): Config {
   const apiUrl = httpUrl(get('XERO_API_URL'), 'https://api.xero.com/api.xro/2.0', 'XERO_API_URL', problems);
   const identityUrl = httpUrl(get('XERO_IDENTITY_URL'), 'https://identity.xero.com', 'XERO_IDENTITY_URL', problems);
   const connectionsUrl = httpUrl(get('XERO_CONNECTIONS_URL'), 'https://api.xero.com/connections', 'XERO_CONNECTIONS_URL', problems);
+  const authorizeUrl = httpUrl(get('XERO_AUTHORIZE_URL'), 'https://login.xero.com/identity/connect/authorize', 'XERO_AUTHORIZE_URL', problems);
   // Xero allows 60 calls a minute and 5,000 a day per tenant; lower values leave room for other apps.
   const minuteLimit = integer(get('XERO_MINUTE_LIMIT'), 60, 1, 60, 'XERO_MINUTE_LIMIT', problems);
   const dailyBudget = integer(get('XERO_DAILY_BUDGET'), 5000, 1000, 5000, 'XERO_DAILY_BUDGET', problems);
@@ -122,7 +125,7 @@ export function loadConfig(env: Env, options: LoadConfigOptions = {}): Config {
     instance,
     xero: Object.freeze({
       clientId, clientSecret, auth, tenantId: get('XERO_TENANT_ID') ?? null,
-      apiUrl, identityUrl, connectionsUrl, minuteLimit, dailyBudget, httpTimeoutMs,
+      apiUrl, identityUrl, connectionsUrl, authorizeUrl, minuteLimit, dailyBudget, httpTimeoutMs,
       webhookKey: get('XERO_WEBHOOK_KEY') ?? null,
     }),
     syncSchedule,

@@ -60,8 +60,11 @@ export class IdentityClient {
    * Authorization-code apps (`b24xero connect`): exchanges the code from the consent redirect for the first token set.
    * The caller stores it with TokenStore.replace(); from then on the gateway rotates it.
    */
-  authorizationCode(code: string, redirectUri: string): Promise<TokenResponse> {
-    return this.#token('authorizationCode', new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: redirectUri }));
+  authorizationCode(code: string, redirectUri: string, codeVerifier?: string): Promise<TokenResponse> {
+    const form = new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: redirectUri });
+    // PKCE (RFC 7636): the verifier whose S256 challenge the authorize request carried.
+    if (codeVerifier) form.set('code_verifier', codeVerifier);
+    return this.#token('authorizationCode', form);
   }
 
   async connections(accessToken: string): Promise<XeroConnection[]> {

@@ -36,12 +36,16 @@ export function authorize(deps: IdentityDeps, query: URLSearchParams): WireRespo
   if (!client || !redirectUri) return textResponse(400, 'invalid_request: unknown client_id or missing redirect_uri');
   if (query.get('response_type') !== 'code') return redirect(redirectUri, { error: 'unsupported_response_type', state: query.get('state') });
   const nonce = query.get('nonce');
+  const challenge = query.get('code_challenge');
+  const method = query.get('code_challenge_method') ?? 'plain';
+  if (challenge && method !== 'S256' && method !== 'plain') return redirect(redirectUri, { error: 'invalid_request', state: query.get('state') });
   const code = deps.tokens.issueAuthCode({
     clientId,
     redirectUri,
     scope: (query.get('scope') ?? '').split(/[\s+]+/).filter(Boolean).join(' '),
     tenantIds: deps.clients.tenantIdsFor(clientId),
     ...(nonce ? { nonce } : {}),
+    ...(challenge ? { codeChallenge: challenge, codeChallengeMethod: method as 'S256' | 'plain' } : {}),
   });
   return redirect(redirectUri, { code, scope: query.get('scope'), state: query.get('state'), session_state: 'sim' });
 }

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { ScaledClock } from '../sim-clock.ts';
 import type { ClientRegistry } from './client-registry.ts';
 import { atHash, type RsaSigner } from './rsa-signer.ts';
@@ -40,6 +40,7 @@ export function handleTokenRequest(deps: IdentityDeps, authorization: string | u
     case 'authorization_code': {
       const code = deps.tokens.redeemAuthCode(form.get('code') ?? '', client.clientId, form.get('redirect_uri') ?? undefined);
       if (!code) return oauthError('invalid_grant');
+      if (code.codeChallenge && !pkceMatches(code.codeChallenge, code.codeChallengeMethod ?? 'plain', form.get('code_verifier'))) return oauthError('invalid_grant');
       const grant = deps.tokens.newGrant('authorization_code', client.clientId, code.scope, code.tenantIds);
       return { status: 200, body: mintTokens(deps, grant, { refresh: true, ...(code.nonce ? { nonce: code.nonce } : {}) }) };
     }
@@ -124,4 +125,11 @@ function safeDecode(value: string): string {
 
 function oauthError(error: string): TokenReply {
   return { status: 400, body: { error } };
+}
+
+/** RFC 7636 §4.6: S256 compares BASE64URL(SHA256(verifier)) with the challenge; plain compares them as they are. */
+function pkceMatches(challenge: string, method: 'S256' | 'plain', verifier: string | null): boolean {
+  if (!verifier) return false;
+  const derived = method === 'S256' ? createHash('sha256').update(verifier).digest('base64url') : verifier;
+  return derived === challenge;
 }

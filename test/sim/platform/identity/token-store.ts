@@ -38,6 +38,9 @@ interface AuthCodeRecord {
   scope: string;
   nonce?: string;
   tenantIds: string[];
+  /** PKCE (RFC 7636): the challenge the authorize request carried; the exchange must bring its verifier. */
+  codeChallenge?: string;
+  codeChallengeMethod?: 'S256' | 'plain';
   expiresAtMs: number;
 }
 
