@@ -47,7 +47,7 @@ export async function checkBitrixSchema(db: Kysely<any>): Promise<Finding[]> {
 export async function checkModule(db: Kysely<any>): Promise<Finding[]> {
   const present = await tablesPresent(db);
   const out: Finding[] = [];
-  const fix = 'install it: Marketplace → Installed solutions → b24xero.sync, or the steps in bitrix-module/README.md';
+  const fix = 'install it: Settings → Modules → b24xero.sync → Install (bitrix-module/README.md)';
   if (present.has('b_module')) {
     const row = await db.selectFrom('b_module').select('ID').where('ID', '=', MODULE_ID).executeTakeFirst();
     if (!row) out.push(problem('module', `${MODULE_ID} is not registered in b_module: ${fix}`));
