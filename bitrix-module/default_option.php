@@ -9,4 +9,6 @@ $b24xero_sync_default_option = [
     'scan_schedule' => '*/15 * * * *',
     // Most inbox rows one applier run (agent or tools/apply.php) works through; the rest wait for the next run.
     'applier_batch' => '200',
+    // The user the applier acts as: responsible for the contacts and companies it creates from Xero.
+    'applier_user_id' => '1',
 ];

@@ -5,12 +5,14 @@ declare(strict_types=1);
 namespace B24xero\Sync;
 
 use B24xero\Sync\Crm\BitrixCrmGateway;
+use B24xero\Sync\Crm\CrmReader;
 use B24xero\Sync\Crm\BitrixDatabase;
 use B24xero\Sync\Crm\BitrixInstallApi;
 use B24xero\Sync\Crm\BitrixLog;
 use B24xero\Sync\Inbox\Applier;
 use B24xero\Sync\Inbox\Contract;
 use B24xero\Sync\Install\Installer;
+use Bitrix\Main\Config\Option;
 
 /**
  * The module's name, where its files are, and how its parts are put together inside a portal. This is the one place
@@ -41,10 +43,12 @@ final class Module
         return new Installer(new BitrixInstallApi(BitrixDatabase::main()), self::sqlDir());
     }
 
+    /** The applier on Bitrix's API; what it creates is assigned to the user of the option applier_user_id. */
     public static function applier(): Applier
     {
         $db = BitrixDatabase::main();
-        return new Applier($db, new BitrixCrmGateway(), Contract::load(self::sqlDir() . '/inbox'));
+        $userId = max(1, (int)Option::get(self::ID, 'applier_user_id', '1'));
+        return new Applier($db, new BitrixCrmGateway(new CrmReader($db), $userId), Contract::load(self::sqlDir() . '/inbox'));
     }
 
     public static function log(string $message): void

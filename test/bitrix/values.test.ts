@@ -90,4 +90,11 @@ describe('product row mapping', () => {
       discountPerUnit: 10, taxRate: 7, taxIncluded: true, totalInclTax: 90, sort: 0, unit: '',
     });
   });
+
+  it('reads a free-text basket line, which CCrmInvoice gives a random PRODUCT_ID and a CRM- PRODUCT_XML_ID, as no product', () => {
+    const row = { ID: 6, PRODUCT_ID: 4_817_233, NAME: 'Travel', PRICE: '40.0000', BASE_PRICE: '40.0000', DISCOUNT_PRICE: '0.0000',
+      QUANTITY: 1, VAT_RATE: '0.0000', VAT_INCLUDED: 'N' as const, MEASURE_NAME: 'pcs.', SORT: 100 };
+    expect(basketRowToLine({ ...row, PRODUCT_XML_ID: 'CRM-k3J9xQ2a' }).productId).toBeNull();
+    expect(basketRowToLine({ ...row, PRODUCT_XML_ID: '4817233' }).productId).toBe(4_817_233);
+  });
 });

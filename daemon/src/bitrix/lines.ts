@@ -72,7 +72,7 @@ const PERCENT = /^\s*(\d+(?:\.\d+)?)\s*%\s*$/;
  */
 export function basketRowToLine(row: Pick<LegacyInvoiceBasketTable,
   'ID' | 'PRODUCT_ID' | 'NAME' | 'PRICE' | 'BASE_PRICE' | 'DISCOUNT_PRICE' | 'QUANTITY' | 'VAT_RATE' | 'VAT_INCLUDED' |
-  'MEASURE_NAME' | 'SORT'> & Partial<Pick<LegacyInvoiceBasketTable, 'DISCOUNT_VALUE'>>): InvoiceLine {
+  'MEASURE_NAME' | 'SORT'> & Partial<Pick<LegacyInvoiceBasketTable, 'DISCOUNT_VALUE' | 'PRODUCT_XML_ID'>>): InvoiceLine {
   const where = `basket row ${row.ID}`;
   const price = decimal(row.PRICE, `${where}: PRICE`, Number.NaN);
   if (Number.isNaN(price)) throw new RowValueError(`${where}: PRICE is missing`);
@@ -94,7 +94,8 @@ export function basketRowToLine(row: Pick<LegacyInvoiceBasketTable,
 
   return {
     rowId: row.ID,
-    productId: idOrNull(row.PRODUCT_ID),
+    // CCrmInvoice gives a free-text line a random PRODUCT_ID and PRODUCT_XML_ID 'CRM-…': no catalog product.
+    productId: text(row.PRODUCT_XML_ID).startsWith('CRM-') ? null : idOrNull(row.PRODUCT_ID),
     description: text(row.NAME),
     quantity,
     unitPrice: clean(unitPrice),

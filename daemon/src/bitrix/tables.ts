@@ -242,7 +242,10 @@ export interface LegacyInvoiceTable {
 export interface LegacyInvoiceBasketTable {
   ID: number;
   ORDER_ID: number | null;
+  /** A catalog product; for a free-text line CCrmInvoice stores a random 1000000–9999999 (see PRODUCT_XML_ID). */
   PRODUCT_ID: number;
+  /** 'CRM-<8 random characters>' marks a free-text line (CCrmInvoice::Add); else the catalog's XML_ID. */
+  PRODUCT_XML_ID: string | null;
   NAME: string;
   /** Unit price after discount, in the basis VAT_INCLUDED says. */
   PRICE: DbDecimal;
