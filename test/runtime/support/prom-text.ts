@@ -1,7 +1,8 @@
 /**
  * A strict reader of the Prometheus text exposition format (version 0.0.4): every line is a HELP, a TYPE, or a
  * sample `name{label="value",…} number`, each sample belongs to a family declared by TYPE before it, and label
- * values are properly escaped. Throws naming the first line that is not.
+ * values are properly escaped. Throws naming the first line that is not. NaN is read case-insensitively, as
+ * Prometheus's own parser (Go's ParseFloat) does: prom-client prints the event-loop lag as `Nan` before its first sample.
  */
 export interface PromFamily {
   type: string;
@@ -10,7 +11,7 @@ export interface PromFamily {
 }
 
 const NAME = '[a-zA-Z_:][a-zA-Z0-9_:]*';
-const SAMPLE = new RegExp(`^(${NAME})(?:\\{((?:[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\\\\\n]|\\\\[\\\\"n])*",?)*)\\})? (-?(?:[0-9.]+(?:[eE][-+]?[0-9]+)?|\\+Inf|-Inf|NaN))(?: -?\\d+)?$`);
+const SAMPLE = new RegExp(`^(${NAME})(?:\\{((?:[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\\\\\n]|\\\\[\\\\"n])*",?)*)\\})? (-?(?:[0-9.]+(?:[eE][-+]?[0-9]+)?|\\+Inf|-Inf|[Nn][Aa][Nn]))(?: -?\\d+)?$`);
 const LABEL = /([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\\n]|\\[\\"n])*)"/g;
 const SUFFIXES = ['_bucket', '_sum', '_count', '_total', '_created'];
 
@@ -37,7 +38,7 @@ export function parsePrometheusText(text: string): Map<string, PromFamily> {
     if (!family || !family.type) fail('has no TYPE before it');
     const labels: Record<string, string> = {};
     for (const l of (m[2] ?? '').matchAll(LABEL)) labels[l[1]!] = l[2]!;
-    family!.samples.push({ name, labels, value: Number(m[3]!.replace('+Inf', 'Infinity').replace('-Inf', '-Infinity')) });
+    family!.samples.push({ name, labels, value: /^nan$/i.test(m[3]!) ? NaN : Number(m[3]!.replace('+Inf', 'Infinity').replace('-Inf', '-Infinity')) });
   });
   return families;
 }
