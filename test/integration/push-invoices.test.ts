@@ -182,17 +182,30 @@ describe.each(KINDS)('$kind invoices', (k: InvoiceKindAdapter) => {
 
   it('warns about rounding only when Xero’s total truly differs from Bitrix’s by more than a cent', async () => {
     const payer = await person();
-    const off = await k.create(world, { contactId: payer.id, lines: [{ name: 'Consulting hour', price: 100 }] });
+    // 3 × 100 + GST = 345.00 in Xero; 345.02 is within rounding (a cent per line, half a cent per unit): a warning.
+    const off = await k.create(world, { contactId: payer.id, lines: [{ name: 'Consulting hour', price: 100, quantity: 3 }] });
     const cent = await k.create(world, { contactId: payer.id, lines: [{ name: 'Consulting hour', price: 100 }] });
-    await k.setTotal(world, off, 120); // Xero will compute 115.00
+    await k.setTotal(world, off, 345.02);
     await k.setTotal(world, cent, 115.01);
     await world.pass();
     const warning = (await errorsOf(world, k.entityType, off)).find((e) => e.OPERATION === 'rounding');
     expect(warning).toMatchObject({ SEVERITY: 'warning' });
-    expect(JSON.parse(warning.DETAILS)).toMatchObject({ xeroTotal: 115, bitrixTotal: 120 });
+    expect(JSON.parse(warning.DETAILS)).toMatchObject({ xeroTotal: 345, bitrixTotal: 345.02 });
     expect((await errorsOf(world, k.entityType, cent)).filter((e) => e.OPERATION === 'rounding')).toEqual([]);
     expect(simInvoicesByKey(world, k.key(off))).toHaveLength(1);
   });
+
+  it('does not send an invoice whose lines total differs from Bitrix’s beyond rounding: a needs_person total_mismatch', async () => {
+    const payer = await person();
+    const off = await k.create(world, { contactId: payer.id, lines: [{ name: 'Consulting hour', price: 100 }] });
+    await k.setTotal(world, off, 120); // Xero would compute 115.00
+    await world.pass();
+    expect(simInvoicesByKey(world, k.key(off))).toEqual([]);
+    const [error] = await errorsOf(world, k.entityType, off);
+    expect(error).toMatchObject({ CLASS: 'needs_person', CODE: 'total_mismatch', OPERATION: 'push' });
+    expect(error.MESSAGE).toContain('120.00');
+  });
+
   it('lets one bad invoice among 50 fail alone while the other 49 land, in one PUT', async () => {
     const payer = await person();
     // A number already taken in Xero: the planner cannot know, Xero rejects that one element.

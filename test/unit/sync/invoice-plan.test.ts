@@ -296,6 +296,21 @@ describe('totals and the rounding warning', () => {
     expect(result.warnings.map((w) => w.code)).toEqual(['expected_total_mismatch']);
   });
 
+  it('refuses (needs a person) an invoice whose lines total 0.00 while Bitrix says 115.00 (a row with no price)', () => {
+    const result = plan(invoice([line({ unitPrice: 0, quantity: 1, totalInclTax: 0 })], { total: 115 }));
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.errors).toEqual([expect.objectContaining({ code: 'total_mismatch', class: 'needs_person' })]);
+    expect(result.errors[0]!.message).toMatch(/0\.00 NZD.*115\.00 NZD/);
+  });
+
+  it('refuses a difference beyond what rounding can explain, but keeps small per-line rounding a warning', () => {
+    expect(plan(invoice([line({ quantity: 2, unitPrice: 100 })], { total: 231 })).ok).toBe(false);
+    // 3 lines × 7 units: half a cent per unit of the rounded unit price, a cent per line — 0.03 is rounding.
+    expect(plan(invoice([line({ quantity: 7, unitPrice: 0.99, totalInclTax: 7.98, rowId: 1 }), line({ quantity: 7, unitPrice: 0.99, totalInclTax: 7.98, rowId: 2 }),
+      line({ quantity: 7, unitPrice: 0.99, totalInclTax: 7.98, rowId: 3 })])).ok).toBe(true);
+  });
+
   it('does not warn when the totals agree exactly', () => {
     expect(roundingWarning(230, 230, 'NZD')).toBeNull();
     expect(roundingWarning(100.02, 100, 'NZD')).not.toBeNull();

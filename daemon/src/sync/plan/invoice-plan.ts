@@ -3,7 +3,7 @@ import type { Settings } from '../../domain/settings.ts';
 import type { CreateStatus, InvoicePayload } from './xero-payload.ts';
 import { orgHasCurrency } from './org-context.ts';
 import { planLines, type LineContext } from './invoice-lines.ts';
-import { expectedTotal, roundingWarning, type ExpectedTotals } from './expected-total.ts';
+import { expectedTotal, roundingAllowance, roundingWarning, totalMismatchError, type ExpectedTotals } from './expected-total.ts';
 import { contentHash } from './content-hash.ts';
 import { invoiceKey, invoiceReference } from './bitrix-keys.ts';
 import { cleanText } from './text-fields.ts';
@@ -112,6 +112,8 @@ export function planInvoice(invoice: DomainInvoice, ctx: InvoicePlanContext): In
   }
 
   const expected = expectedTotal(payload, ctx.org);
+  const wrongTotal = totalMismatchError(expected.total, invoice.total, currency, roundingAllowance(payload.lineItems));
+  if (wrongTotal) return { ok: false, errors: [wrongTotal] };
   const mismatch = roundingWarning(expected.total, invoice.total, currency);
   if (mismatch) warnings.push({ ...mismatch, code: 'expected_total_mismatch' });
 
