@@ -40,7 +40,7 @@ export interface PushWorld {
   close(): Promise<void>;
 }
 
-export async function createPushWorld(label: string, simOptions: SimOptions = {}): Promise<PushWorld> {
+export async function createPushWorld(label: string, simOptions: SimOptions = {}, gatewayOptions: { timeoutMs?: number } = {}): Promise<PushWorld> {
   const t = await createTestDb(label);
   const instance = `it-${t.name.slice(-6)}`;
   const info = await createBitrixSchema(t.db);
@@ -56,7 +56,7 @@ export async function createPushWorld(label: string, simOptions: SimOptions = {}
   const gateway = gatewayForDatabase({
     clientId: sim.clientId, clientSecret: sim.clientSecret, auth: 'client_credentials',
     apiUrl: `${sim.url}/api.xro/2.0`, identityUrl: sim.url, connectionsUrl: `${sim.url}/connections`,
-    timeoutMs: 10_000, minuteLimit: 60, dailyBudget: 5000, instance,
+    timeoutMs: gatewayOptions.timeoutMs ?? 10_000, minuteLimit: 60, dailyBudget: 5000, instance,
   }, t.db, { governor: { windowMs: 60_000 / (simOptions.timeScale ?? TIME_SCALE) } });
   const xero = new XeroClient({ clientId: sim.clientId, clientSecret: sim.clientSecret, grantType: 'client_credentials' });
   xero.accountingApi.basePath = `${sim.url}/api.xro/2.0`;

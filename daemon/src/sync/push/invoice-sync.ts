@@ -4,7 +4,7 @@ import { readSmartInvoices } from '../../bitrix/smart-invoices.ts';
 import type { DomainInvoice, InvoiceKind } from '../../domain/invoice.ts';
 import { markLinkSynced } from '../../state/links.ts';
 import { resolveError } from '../../state/record-errors.ts';
-import { XeroApiError } from '../../xero/index.ts';
+import { XeroApiError, type Invoice } from '../../xero/index.ts';
 import { planInvoice, shouldPush } from '../plan/index.ts';
 import { resolvePayers } from './contact-sync.ts';
 import { syncItems } from './item-sync.ts';
@@ -122,8 +122,11 @@ async function pushPage(ctx: PushContext, kind: InvoiceKind, ids: number[], forc
   }
 
   const creating = works.filter((w) => w.link?.STATE === 'creating');
-  const recovered = creating.length > 0 ? await findCreatedInvoices(ctx, creating) : new Map();
-  const toCreate: InvoiceWork[] = works.filter((w) => !w.link || (w.link.STATE === 'creating' && !recovered.has(w)));
+  const lookup = creating.length > 0 ? await findCreatedInvoices(ctx, creating) : { found: new Map<InvoiceWork, Invoice>(), unknown: new Map() };
+  const recovered = lookup.found;
+  // Whether Xero holds these is unknown (their look-up failed): not created, not settled; looked up next pass.
+  for (const [w, error] of lookup.unknown) await failInvoice(ctx, entityType, w.invoice, errorOf(error));
+  const toCreate: InvoiceWork[] = works.filter((w) => !w.link || (w.link.STATE === 'creating' && !recovered.has(w) && !lookup.unknown.has(w)));
   const toCheck: InvoiceWork[] = [];
   const known = new Map<string, NonNullable<ReturnType<typeof recovered.get>>>();
   for (const [w, xero] of recovered) {

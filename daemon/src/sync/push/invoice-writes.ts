@@ -15,13 +15,26 @@ import { errorOf, failInvoice } from './record-failure.ts';
 import { stopIfTenantWide } from './tenant-outage.ts';
 
 const BATCH = 50;
-/** References looked up per GET /Invoices where-clause. */
-const LOOKUP_BATCH = 10;
+/**
+ * References looked up per GET /Invoices where-clause: a page of Xero's list answer (100). Each clause names one key
+ * exactly (≈ 85 characters form-encoded), so the URL stays near 8 KB.
+ */
+export const LOOKUP_BATCH = 100;
 
 const isOurs = (work: InvoiceWork, xero: Invoice): boolean => {
   const ref = parseInvoiceReference(xero.reference);
   return ref !== null && ref.kind === work.invoice.kind && ref.id === work.invoice.id;
 };
+
+export interface RecoveryLookup {
+  /** Works whose invoice Xero already holds, with that invoice. */
+  found: Map<InvoiceWork, Invoice>;
+  /**
+   * Works whose look-up call failed: whether Xero holds them is unknown, so they are neither created nor settled this
+   * pass (their intent stays; the next pass looks again). The failure is given for their stored error.
+   */
+  unknown: Map<InvoiceWork, XeroApiError>;
+}
 
 /**
  * Find-before-create (rule 4) for invoices whose link is still 'creating' — an earlier pass recorded the intent and
@@ -30,16 +43,27 @@ const isOurs = (work: InvoiceWork, xero: Invoice): boolean => {
  * the number was edited in Bitrix or the number policy changed since (a miss there would create a duplicate); the
  * key in the Reference cannot change. The clause names the key exactly (`== key` or `StartsWith("key ")`), so
  * 'B24-SI-1' does not also fetch B24-SI-10…19, 100…; each hit is confirmed by parsing its Reference.
- * Returns the works whose invoice Xero already holds, with that invoice.
+ * In pages of 100 references; a page whose call fails leaves only its own works unknown — what the other pages
+ * found is kept (a tenant-wide refusal still stops the pass).
  */
-export async function findCreatedInvoices(ctx: PushContext, works: readonly InvoiceWork[]): Promise<Map<InvoiceWork, Invoice>> {
+export async function findCreatedInvoices(ctx: PushContext, works: readonly InvoiceWork[]): Promise<RecoveryLookup> {
   const found = new Map<InvoiceWork, Invoice>();
+  const unknown = new Map<InvoiceWork, XeroApiError>();
   for (const batch of chunk(works, LOOKUP_BATCH)) {
     const where = batch.map((w) => {
       const key = invoiceKey(w.invoice.kind, w.invoice.id);
       return `Reference==${whereString(key)} OR Reference.StartsWith(${whereString(`${key} `)})`;
     }).join(' OR ');
-    const page = await ctx.gateway.getInvoices({ where, includeArchived: true });
+    let page;
+    try {
+      page = await ctx.gateway.getInvoices({ where, includeArchived: true });
+    } catch (error) {
+      stopIfTenantWide(error);
+      if (!(error instanceof XeroApiError)) throw error;
+      ctx.log.warn('recovery look-up failed for a page of unfinished creates; looked up again next pass', { count: batch.length, error: error.message });
+      for (const w of batch) unknown.set(w, error);
+      continue;
+    }
     for (const xero of page.items) {
       const status = String(xero.status ?? '').toUpperCase();
       if (status === 'DELETED') continue; // a deleted copy is not the invoice; create again
@@ -47,7 +71,7 @@ export async function findCreatedInvoices(ctx: PushContext, works: readonly Invo
       if (work && !found.has(work)) found.set(work, xero);
     }
   }
-  return found;
+  return { found, unknown };
 }
 
 /**
@@ -68,7 +92,7 @@ export async function fetchInvoices(ctx: PushContext, ids: readonly string[]): P
  * Creates: each intent committed first (link 'creating' + deterministic key), then one PUT per ≤ 50 with
  * summarizeErrors=false and a batch Idempotency-Key derived from the batch content. Per element: success → settle;
  * rejection → the intent is withdrawn (Xero created nothing) and the error stored. A call that fails as a whole
- * leaves the intents in place when Xero may have acted (timeout, dropped connection, 5xx): the next pass searches.
+ * leaves the intents in place when Xero may have acted (timeout, dropped connection, 5xx): see sendCreates.
  */
 export async function createInvoices(ctx: PushContext, works: readonly InvoiceWork[]): Promise<void> {
   if (ctx.dryRun) {
@@ -82,30 +106,62 @@ export async function createInvoices(ctx: PushContext, works: readonly InvoiceWo
         idempotencyKey: intentKey(ctx.instance, w.entityType, w.invoice.id, w.plan.hash),
       });
     }
-    const key = batchKey(ctx.instance, 'invoices-create', batch.map((w) => `${w.entityType}:${w.invoice.id}:${w.plan.hash}`));
-    let outcome;
-    try {
-      outcome = await ctx.gateway.createInvoices(batch.map((w) => w.plan.payload as unknown as Invoice), { idempotencyKey: key });
-    } catch (error) {
-      const nothingCreated = error instanceof XeroApiError && (error.type === 'validation' || error.type === 'budget_exhausted' || error.type === 'rate_limit');
-      if (nothingCreated) for (const w of batch) await withdrawIntent(ctx.state, w.entityType, w.invoice.id);
-      stopIfTenantWide(error);
-      for (const w of batch) await failInvoice(ctx, w.entityType, w.invoice, errorOf(error));
-      continue;
+    await sendCreates(ctx, batch);
+  }
+}
+
+/**
+ * One create call for `batch` (intents already committed). When Xero answers the call as a whole with a 5xx, the
+ * batch is not left to be retried whole on the next pass (where the same fault, or a record Xero chokes on, would
+ * stop all 50 again): Xero answered, so whatever it did is visible — the batch is looked up at once (one call),
+ * what Xero holds is settled, and the rest is sent again in two halves, down to single records. A timeout or a
+ * dropped connection is different: Xero may still be working on the request, so nothing is re-sent under a new key
+ * now; the intents stay and the next pass's look-up decides.
+ */
+async function sendCreates(ctx: PushContext, batch: readonly InvoiceWork[]): Promise<void> {
+  const key = batchKey(ctx.instance, 'invoices-create', batch.map((w) => `${w.entityType}:${w.invoice.id}:${w.plan.hash}`));
+  let outcome;
+  try {
+    outcome = await ctx.gateway.createInvoices(batch.map((w) => w.plan.payload as unknown as Invoice), { idempotencyKey: key });
+  } catch (error) {
+    const nothingCreated = error instanceof XeroApiError && (error.type === 'validation' || error.type === 'budget_exhausted' || error.type === 'rate_limit');
+    if (nothingCreated) for (const w of batch) await withdrawIntent(ctx.state, w.entityType, w.invoice.id);
+    stopIfTenantWide(error);
+    if (error instanceof XeroApiError && error.type === 'server' && batch.length > 1) {
+      await recoverAndSplit(ctx, batch, error);
+      return;
     }
-    for (const element of outcome.elements) {
-      const w = batch[element.index]!;
-      if (element.ok && element.value.invoiceID) {
-        await settleInvoice(ctx, w, element.value, w.plan.hash);
-        ctx.stats.created++;
-        ctx.note({ entity: w.entityType, id: w.invoice.id, action: 'create' });
-      } else {
-        await withdrawIntent(ctx.state, w.entityType, w.invoice.id);
-        const failure = element.ok ? { code: 'no_id', message: 'Xero returned no InvoiceID', class: 'retry' as const } : classifyXeroValidation(element.error.messages);
-        await failInvoice(ctx, w.entityType, w.invoice, failure, { messages: element.ok ? [] : element.error.messages });
-      }
+    for (const w of batch) await failInvoice(ctx, w.entityType, w.invoice, errorOf(error));
+    return;
+  }
+  for (const element of outcome.elements) {
+    const w = batch[element.index]!;
+    if (element.ok && element.value.invoiceID) {
+      await settleInvoice(ctx, w, element.value, w.plan.hash);
+      ctx.stats.created++;
+      ctx.note({ entity: w.entityType, id: w.invoice.id, action: 'create' });
+    } else {
+      await withdrawIntent(ctx.state, w.entityType, w.invoice.id);
+      const failure = element.ok ? { code: 'no_id', message: 'Xero returned no InvoiceID', class: 'retry' as const } : classifyXeroValidation(element.error.messages);
+      await failInvoice(ctx, w.entityType, w.invoice, failure, { messages: element.ok ? [] : element.error.messages });
     }
   }
+}
+
+async function recoverAndSplit(ctx: PushContext, batch: readonly InvoiceWork[], cause: XeroApiError): Promise<void> {
+  ctx.log.warn('a create batch failed as a whole; looking it up and sending the rest in halves', { count: batch.length, error: cause.message });
+  const { found, unknown } = await findCreatedInvoices(ctx, batch);
+  for (const [w, xero] of found) {
+    ctx.stats.recovered++;
+    ctx.note({ entity: w.entityType, id: w.invoice.id, action: 'recover', reason: `found in Xero as ${xero.invoiceID}` });
+    await settleInvoice(ctx, w, xero, w.plan.hash);
+  }
+  for (const [w, error] of unknown) await failInvoice(ctx, w.entityType, w.invoice, errorOf(error));
+  const rest = batch.filter((w) => !found.has(w) && !unknown.has(w));
+  if (rest.length === 0) return;
+  const half = Math.ceil(rest.length / 2);
+  await sendCreates(ctx, rest.slice(0, half));
+  if (rest.length > half) await sendCreates(ctx, rest.slice(half));
 }
 
 /**
