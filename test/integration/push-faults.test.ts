@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildCompany } from '../fixture/builders/company.ts';
 import { buildContact } from '../fixture/builders/contact.ts';
 import { createPushWorld, lastSeq, simState, type PushWorld } from './support/push-harness.ts';
 import { SMART } from './support/invoice-kinds.ts';
@@ -110,5 +111,30 @@ describe('a batch that meets a fault (fault 1)', () => {
     console.log(`converged after ${passes + 1} passes under 10 % 5xx, 5 % hangs`);
     expect(await states(ids)).toEqual({ synced: 200 });
     expect([...copiesIn(ids).values()].every((c) => c === 1)).toBe(true);
+  });
+});
+
+describe('two Bitrix parties with one name (fault 3)', () => {
+  it('a person named like a company took the name first: the company and all its invoices still sync, under a distinct name', async () => {
+    // The person's name is the company's title; the person is pushed first and takes "Good Company Ltd" in Xero.
+    const person = (await buildContact(world.db, { name: 'Good Company', lastName: 'Ltd', emails: [] })).contactId;
+    const first = await SMART.create(world, { contactId: person, lines: [{ name: 'By the person', price: 20 }] });
+    await world.pass();
+    const owner = (await buildContact(world.db, { name: 'Rangi', lastName: 'Owner', emails: ['rangi@goodcompany.test'] })).contactId;
+    const company = (await buildCompany(world.db, { title: 'Good Company Ltd', contacts: [owner] })).companyId;
+    const ids: number[] = [];
+    for (let i = 0; i < 10; i++) ids.push(await SMART.create(world, { companyId: company, contactId: owner, lines: [{ name: `Company work ${i}`, price: 30 + i }] }));
+    await world.pass();
+
+    const contacts = simState(world).contacts.filter((c) => c.Name.startsWith('Good Company Ltd'));
+    // The company's qualifier is its email (here its primary person's, which Xero gets as the contact's email).
+    expect(new Map(contacts.map((c) => [c.ContactNumber, c.Name]))).toEqual(new Map([
+      [`B24-C-${person}`, 'Good Company Ltd'],
+      [`B24-CO-${company}`, 'Good Company Ltd (rangi@goodcompany.test)'],
+    ]));
+    expect(await states([first, ...ids])).toEqual({ synced: 11 });
+    const companyErrors = await world.db.selectFrom('b_b24xero_record_error').select('CODE').where('ENTITY_TYPE', '=', 'company')
+      .where('ENTITY_ID', '=', company).where('RESOLVED_AT', 'is', null).execute();
+    expect(companyErrors).toEqual([]);
   });
 });

@@ -149,7 +149,7 @@ describe.each(KINDS)('$kind invoices', (k: InvoiceKindAdapter) => {
     expect(JSON.parse(companyRow.PAYLOAD).fields.UF_CRM_XERO_ID).toBe(contact.ContactID.toLowerCase());
   });
 
-  it('never merges a same-named stranger: records a needs_person error naming both and skips the invoice', async () => {
+  it('never merges a same-named stranger: the payer gets a distinct Xero name (its email) and the invoice goes through', async () => {
     const last = unique('Walker');
     const stranger = world.sim.tenantAdmin(world.tenantId, 'contacts', 'POST', { Name: `Mere ${last}`, ContactNumber: unique('ACME-') });
     expect(stranger.status).toBe(200);
@@ -158,14 +158,16 @@ describe.each(KINDS)('$kind invoices', (k: InvoiceKindAdapter) => {
     const id = await k.create(world, { contactId: payer.id, lines: [{ name: 'Consulting hour', price: 150 }] });
     await world.pass();
 
-    expect(simInvoicesByKey(world, k.key(id))).toEqual([]);
-    expect(simContactsNamed(world, `Mere ${last}`)).toHaveLength(1);
-    const [partyError] = await errorsOf(world, 'contact', payer.id);
-    expect(partyError).toMatchObject({ CLASS: 'needs_person', CODE: 'contact_name_taken' });
-    expect(partyError.MESSAGE).toContain(`Bitrix contact ${payer.id}`);
-    expect(partyError.MESSAGE.toLowerCase()).toContain(strangerId.toLowerCase());
-    const [invoiceError] = await errorsOf(world, k.entityType, id);
-    expect(invoiceError).toMatchObject({ CLASS: 'needs_person', CODE: 'contact_name_taken' });
+    const distinct = `Mere ${last} (mere.${last.toLowerCase()}@example.test)`;
+    const [contact] = simContactsNamed(world, distinct);
+    expect(contact).toMatchObject({ ContactNumber: `B24-C-${payer.id}`, FirstName: 'Mere', LastName: last });
+    expect(simContactsNamed(world, `Mere ${last}`).map((c) => c.ContactID)).toEqual([strangerId]);
+    expect(simInvoicesByKey(world, k.key(id)).map((i) => i.ContactID.toLowerCase())).toEqual([contact!.ContactID.toLowerCase()]);
+    expect(await errorsOf(world, 'contact', payer.id)).toEqual([]);
+    // The qualifier sticks: a later edit of the person pushes the same distinct name, nothing else changes.
+    expect(await linkOf(world, 'contact', payer.id)).toMatchObject({ STATE: 'synced' });
+    const kept = await world.db.selectFrom('b_b24xero_contact_name').select('NAME_SUFFIX').where('ENTITY_TYPE', '=', 'contact').where('ENTITY_ID', '=', payer.id).execute();
+    expect(kept).toEqual([{ NAME_SUFFIX: ` (mere.${last.toLowerCase()}@example.test)` }]);
   });
 
   it('stores a needs_person error for an invoice in a currency the organisation is not subscribed to, and pushes nothing for it', async () => {

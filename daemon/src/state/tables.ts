@@ -198,6 +198,14 @@ export interface OrgCacheTable {
   FETCHED_AT: string;
 }
 
+/** A contact/company whose Xero name carries a qualifier because the plain one was taken (sql/035_contact_name.sql). */
+export interface ContactNameTable {
+  ENTITY_TYPE: EntityType;
+  ENTITY_ID: number;
+  NAME_SUFFIX: string;
+  UPDATED_AT: string;
+}
+
 /** Written only by the migrator (migrations.ts); created by it, not by a sql/ file. */
 export interface MigrationTable {
   VERSION: number;
@@ -221,6 +229,7 @@ export interface StateTables {
   b_b24xero_webhook_event: WebhookEventTable;
   b_b24xero_token: TokenTable;
   b_b24xero_org_cache: OrgCacheTable;
+  b_b24xero_contact_name: ContactNameTable;
   b_b24xero_migration: MigrationTable;
 }
 

@@ -137,3 +137,27 @@ export function partyIdentity(party: Party, plan: ContactPlan): PartyIdentity {
   const xeroId = party.type === 'company' ? party.company.xeroId : party.person.xeroId;
   return { entity: plan.entity, xeroId: xeroId?.trim() || null, name: plan.payload.name, contactNumber: plan.payload.contactNumber };
 }
+
+/**
+ * Xero contact names are unique among active contacts, and two different Bitrix parties may share a name (a person
+ * called "Good Company Ltd" and the company itself; two Jane Does). The rule, in order: the party whose name is taken
+ * by ANOTHER party's Xero contact is sent as "Name (its email)", or — with no email, or that name taken too —
+ * "Name (its ContactNumber)", which is unique by construction. The first party keeps the plain name; the qualifier
+ * is stored with the link (NAME_SUFFIX) and sent on every later push, so the name does not flip back.
+ * Returns the suffixes to try, in order.
+ */
+export function nameQualifiers(plan: ContactPlan): string[] {
+  const out: string[] = [];
+  const email = plan.payload.emailAddress?.trim();
+  if (email) out.push(` (${email})`);
+  out.push(` (${plan.payload.contactNumber})`);
+  return out.filter((s) => !plan.payload.name.toLowerCase().endsWith(s.toLowerCase()));
+}
+
+/** The plan with `suffix` on the name (the plain name cut so the whole fits Xero's limit); the hash follows. */
+export function withNameSuffix(plan: ContactPlan, suffix: string | null | undefined): ContactPlan {
+  if (!suffix) return plan;
+  const base = plan.payload.name.slice(0, Math.max(1, LIMITS.name - suffix.length)).trimEnd();
+  const payload: ContactPayload = { ...plan.payload, name: `${base}${suffix}` };
+  return { ...plan, payload, hash: contentHash('contact', payload) };
+}
