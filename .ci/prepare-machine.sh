@@ -91,7 +91,16 @@ ensure_systemd_analyze() {
   apt_install systemd
 }
 
+ensure_chromium() {
+  # test/ui/admin-pages.test.ts drives the module's admin pages in Debian's headless Chromium through playwright-core
+  # (which downloads no browser); it skips itself, saying so, only where /usr/bin/chromium is missing.
+  if [ -x /usr/bin/chromium ]; then log "$(/usr/bin/chromium --version 2>/dev/null | head -1)"; return; fi
+  log "installing chromium (for the browser tests of the admin pages)"
+  apt_install chromium
+}
+
 ensure_mariadb
 ensure_php
 ensure_phpunit
 ensure_systemd_analyze
+ensure_chromium

@@ -1,8 +1,8 @@
 <?php
 
 /**
- * The module's entry in the admin menu (Bitrix includes admin/menu.php of every installed module). Shown to users
- * with at least the module's "R" right.
+ * The module's entry in the admin menu (Bitrix includes admin/menu.php of every installed module): the dashboard and
+ * the settings for users with at least the module's "R" right, Add product for those with "W".
  *
  * @global CMain $APPLICATION
  */
@@ -25,9 +25,19 @@ return [
     'items_id' => 'menu_b24xero_sync',
     'items' => [
         [
+            'text' => Loc::getMessage('B24XERO_SYNC_MENU_DASHBOARD'),
+            'title' => Loc::getMessage('B24XERO_SYNC_MENU_DASHBOARD'),
+            'url' => 'b24xero_sync_dashboard.php?lang=' . LANGUAGE_ID,
+        ],
+        [
             'text' => Loc::getMessage('B24XERO_SYNC_MENU_SETTINGS'),
             'title' => Loc::getMessage('B24XERO_SYNC_MENU_SETTINGS'),
             'url' => 'settings.php?lang=' . LANGUAGE_ID . '&mid=b24xero.sync&mid_menu=1',
         ],
+        ...($APPLICATION->GetGroupRight('b24xero.sync') >= 'W' ? [[
+            'text' => Loc::getMessage('B24XERO_SYNC_MENU_PRODUCT'),
+            'title' => Loc::getMessage('B24XERO_SYNC_MENU_PRODUCT'),
+            'url' => 'b24xero_sync_product.php?lang=' . LANGUAGE_ID,
+        ]] : []),
     ],
 ];

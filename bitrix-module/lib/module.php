@@ -8,10 +8,14 @@ use B24xero\Sync\Crm\BitrixCrmGateway;
 use B24xero\Sync\Crm\CrmReader;
 use B24xero\Sync\Crm\BitrixDatabase;
 use B24xero\Sync\Crm\BitrixInstallApi;
+use B24xero\Sync\Crm\BitrixCrmAccess;
 use B24xero\Sync\Crm\BitrixLog;
+use B24xero\Sync\Crm\BitrixOptionStore;
+use B24xero\Sync\Crm\BitrixProductWriter;
 use B24xero\Sync\Inbox\Applier;
 use B24xero\Sync\Inbox\Contract;
 use B24xero\Sync\Install\Installer;
+use B24xero\Sync\Ui\UiContext;
 use Bitrix\Main\Config\Option;
 
 /**
@@ -49,6 +53,12 @@ final class Module
         $db = BitrixDatabase::main();
         $userId = max(1, (int)Option::get(self::ID, 'applier_user_id', '1'));
         return new Applier($db, new BitrixCrmGateway(new CrmReader($db), $userId), Contract::load(self::sqlDir() . '/inbox'));
+    }
+
+    /** The admin pages' context for the user of this request: CRM read permission is theirs, dates are UTC. */
+    public static function ui(int $userId): UiContext
+    {
+        return new UiContext(BitrixDatabase::main(), new BitrixCrmAccess($userId), new BitrixOptionStore(), new BitrixProductWriter(), gmdate('Y-m-d'));
     }
 
     public static function log(string $message): void

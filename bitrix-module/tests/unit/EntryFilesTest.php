@@ -91,7 +91,12 @@ final class EntryFilesTest extends TestCase
         $menu = include self::ROOT . '/admin/menu.php';
         self::assertSame('global_menu_services', $menu['parent_menu']);
         self::assertSame('Xero sync', $menu['text']);
-        self::assertSame('settings.php?lang=en&mid=b24xero.sync&mid_menu=1', $menu['items'][0]['url']);
+        self::assertSame('b24xero_sync_dashboard.php?lang=en', $menu['items'][0]['url']);
+        self::assertSame('settings.php?lang=en&mid=b24xero.sync&mid_menu=1', $menu['items'][1]['url']);
+        self::assertCount(2, $menu['items'], 'Add product only for the W right');
+        $APPLICATION->right = 'W';
+        $menu = include self::ROOT . '/admin/menu.php';
+        self::assertSame('b24xero_sync_product.php?lang=en', $menu['items'][2]['url']);
 
         Loc::$language = 'ru';
         Loc::$messages = [];
@@ -99,7 +104,8 @@ final class EntryFilesTest extends TestCase
         self::assertSame('Синхронизация с Xero', $menu['text']);
     }
 
-    public function testTheOptionsPageChecksTheModuleRightAndSaysWhereTheSettingsWillBe(): void
+    /** The page itself is driven in a browser (test/ui/admin-pages.test.ts); here only the right check before anything loads. */
+    public function testTheOptionsPageShowsTheLoginFormToAUserWithoutTheModuleRight(): void
     {
         $APPLICATION = new \StubApplication();
         $APPLICATION->right = 'D';
@@ -107,15 +113,5 @@ final class EntryFilesTest extends TestCase
         include self::ROOT . '/options.php';
         self::assertSame('', trim((string)ob_get_clean()));
         self::assertNotNull($APPLICATION->authForm);
-
-        $APPLICATION = new \StubApplication();
-        $APPLICATION->right = 'R';
-        Option::$values['b24xero.sync']['start_date'] = '2026-12-03';
-        ob_start();
-        include self::ROOT . '/options.php';
-        $page = (string)ob_get_clean();
-        self::assertNull($APPLICATION->authForm);
-        self::assertStringContainsString('arrives with the module\'s admin pages', $page);
-        self::assertStringContainsString('Ongoing sync starts with invoices of 2026-12-03.', $page);
     }
 }

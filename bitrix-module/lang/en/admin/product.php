@@ -1,0 +1,20 @@
+<?php
+$MESS['B24XERO_SYNC_PRODUCT_TITLE'] = 'Xero sync: add product';
+$MESS['B24XERO_SYNC_PRODUCT_BAD_SESSION'] = 'Your session has expired or the form did not come from this page, so nothing was added. Reload the page and try again.';
+$MESS['B24XERO_SYNC_PRODUCT_NOT_ADDED'] = 'The product was not added:';
+$MESS['B24XERO_SYNC_PRODUCT_ADDED'] = 'Product #ID# is in the catalog; its Xero item is created by the next sync pass.';
+$MESS['B24XERO_SYNC_PRODUCT_NAME'] = 'Name';
+$MESS['B24XERO_SYNC_PRODUCT_PRICE'] = 'Price';
+$MESS['B24XERO_SYNC_PRODUCT_VAT'] = 'VAT';
+$MESS['B24XERO_SYNC_PRODUCT_NO_VAT'] = 'No VAT';
+$MESS['B24XERO_SYNC_PRODUCT_VAT_INCLUDED'] = 'Price includes VAT';
+$MESS['B24XERO_SYNC_PRODUCT_ACCOUNT'] = 'Sales account in Xero';
+$MESS['B24XERO_SYNC_PRODUCT_ORG_MISSING'] = 'The daemon has not read your Xero organisation yet: run a sync pass, then reload this page.';
+$MESS['B24XERO_SYNC_PRODUCT_HINT'] = 'The product is created in the CRM catalog now; the daemon creates the matching Xero item, with this sales account, at its next pass.';
+$MESS['B24XERO_SYNC_PRODUCT_ADD'] = 'Add product';
+$MESS['B24XERO_SYNC_PRODUCT_PROBLEM_BAD_NAME'] = 'Give the product a name (up to 255 characters).';
+$MESS['B24XERO_SYNC_PRODUCT_PROBLEM_BAD_PRICE'] = '"#VALUE#" is not a price (a number, up to 4 decimals).';
+$MESS['B24XERO_SYNC_PRODUCT_PROBLEM_BAD_CURRENCY'] = '"#VALUE#" is not a currency of the catalog.';
+$MESS['B24XERO_SYNC_PRODUCT_PROBLEM_BAD_VAT'] = 'There is no such VAT rate.';
+$MESS['B24XERO_SYNC_PRODUCT_PROBLEM_BAD_ACCOUNT'] = '"#VALUE#" is not an active sales account of your Xero organisation.';
+$MESS['B24XERO_SYNC_PRODUCT_PROBLEM_CRM_REFUSED'] = 'The CRM refused the product: #VALUE#';

@@ -1,0 +1,20 @@
+<?php
+$MESS['B24XERO_SYNC_PRODUCT_TITLE'] = 'Синхронизация с Xero: новый товар';
+$MESS['B24XERO_SYNC_PRODUCT_BAD_SESSION'] = 'Сессия истекла или форма отправлена не с этой страницы, поэтому товар не добавлен. Обновите страницу и повторите.';
+$MESS['B24XERO_SYNC_PRODUCT_NOT_ADDED'] = 'Товар не добавлен:';
+$MESS['B24XERO_SYNC_PRODUCT_ADDED'] = 'Товар #ID# добавлен в каталог; товар Xero будет создан при следующем проходе синхронизации.';
+$MESS['B24XERO_SYNC_PRODUCT_NAME'] = 'Название';
+$MESS['B24XERO_SYNC_PRODUCT_PRICE'] = 'Цена';
+$MESS['B24XERO_SYNC_PRODUCT_VAT'] = 'НДС';
+$MESS['B24XERO_SYNC_PRODUCT_NO_VAT'] = 'Без НДС';
+$MESS['B24XERO_SYNC_PRODUCT_VAT_INCLUDED'] = 'НДС включён в цену';
+$MESS['B24XERO_SYNC_PRODUCT_ACCOUNT'] = 'Счёт продаж в Xero';
+$MESS['B24XERO_SYNC_PRODUCT_ORG_MISSING'] = 'Служба ещё не прочитала вашу организацию в Xero: запустите проход синхронизации и обновите страницу.';
+$MESS['B24XERO_SYNC_PRODUCT_HINT'] = 'Товар создаётся в каталоге CRM сразу; соответствующий товар Xero с этим счётом продаж служба создаст при следующем проходе.';
+$MESS['B24XERO_SYNC_PRODUCT_ADD'] = 'Добавить товар';
+$MESS['B24XERO_SYNC_PRODUCT_PROBLEM_BAD_NAME'] = 'Укажите название товара (до 255 символов).';
+$MESS['B24XERO_SYNC_PRODUCT_PROBLEM_BAD_PRICE'] = '«#VALUE#» не является ценой (число, до 4 знаков после точки).';
+$MESS['B24XERO_SYNC_PRODUCT_PROBLEM_BAD_CURRENCY'] = '«#VALUE#» нет среди валют каталога.';
+$MESS['B24XERO_SYNC_PRODUCT_PROBLEM_BAD_VAT'] = 'Такой ставки НДС нет.';
+$MESS['B24XERO_SYNC_PRODUCT_PROBLEM_BAD_ACCOUNT'] = '«#VALUE#» не является активным счётом продаж вашей организации в Xero.';
+$MESS['B24XERO_SYNC_PRODUCT_PROBLEM_CRM_REFUSED'] = 'CRM не принял товар: #VALUE#';

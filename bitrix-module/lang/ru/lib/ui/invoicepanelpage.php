@@ -1,0 +1,21 @@
+<?php
+$MESS['B24XERO_SYNC_PANEL_NOT_LINKED'] = 'Этого счёта ещё нет в Xero.';
+$MESS['B24XERO_SYNC_PANEL_ONLINE'] = 'Счёт онлайн';
+$MESS['B24XERO_SYNC_PANEL_IN_XERO'] = 'Открыть в Xero';
+$MESS['B24XERO_SYNC_PANEL_STATUS'] = 'Статус в Xero';
+$MESS['B24XERO_SYNC_PANEL_CONFLICT'] = 'изменён в Битрикс после утверждения в Xero';
+$MESS['B24XERO_SYNC_PANEL_NUMBER'] = 'Номер в Xero';
+$MESS['B24XERO_SYNC_PANEL_TOTAL'] = 'Сумма';
+$MESS['B24XERO_SYNC_PANEL_AMOUNT_DUE'] = 'К оплате';
+$MESS['B24XERO_SYNC_PANEL_DUE_DATE'] = 'срок #DATE#';
+$MESS['B24XERO_SYNC_PANEL_PAYMENTS'] = 'Оплаты и кредит-ноты (#COUNT#)';
+$MESS['B24XERO_SYNC_PANEL_DATE'] = 'Дата';
+$MESS['B24XERO_SYNC_PANEL_KIND'] = 'Вид';
+$MESS['B24XERO_SYNC_PANEL_REFERENCE'] = 'Основание';
+$MESS['B24XERO_SYNC_PANEL_AMOUNT'] = 'Сумма';
+$MESS['B24XERO_SYNC_PANEL_KIND_PAYMENT'] = 'Оплата';
+$MESS['B24XERO_SYNC_PANEL_KIND_CREDIT_NOTE'] = 'Кредит-нота';
+$MESS['B24XERO_SYNC_PANEL_KIND_BANK_TRANSACTION'] = 'Банковская операция';
+$MESS['B24XERO_SYNC_PANEL_NO_PAYMENTS'] = 'Оплат пока нет.';
+$MESS['B24XERO_SYNC_PANEL_ERRORS'] = 'Проблемы синхронизации';
+$MESS['B24XERO_SYNC_PANEL_RETRY'] = 'Повторить';

@@ -1,0 +1,4 @@
+<?php
+$MESS['B24XERO_SYNC_VIEW_SHOWN'] = '#FROM#–#TO# из #TOTAL#';
+$MESS['B24XERO_SYNC_VIEW_PAGE_SIZE'] = 'На странице';
+$MESS['B24XERO_SYNC_VIEW_APPLY'] = 'Показать';

@@ -1,0 +1,2 @@
+<?php // Stand-in of Bitrix's admin page footer (test-only). ?>
+</div></body></html>
