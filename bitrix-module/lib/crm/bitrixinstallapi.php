@@ -171,6 +171,39 @@ final class BitrixInstallApi implements InstallApi
         \Bitrix\Crm\Service\Factory\SmartInvoice::createTypeIfNotExists();
     }
 
+    public function installAdminPages(string $fromDir): int
+    {
+        $written = 0;
+        foreach (glob($fromDir . '/*.php') ?: [] as $file) {
+            $target = self::adminDir() . '/' . basename($file);
+            $content = (string)file_get_contents($file);
+            if (!is_file($target) || file_get_contents($target) !== $content) {
+                if (file_put_contents($target, $content) === false) {
+                    throw new \RuntimeException("cannot write {$target}");
+                }
+                $written++;
+            }
+        }
+        return $written;
+    }
+
+    public function uninstallAdminPages(string $fromDir): int
+    {
+        $removed = 0;
+        foreach (glob($fromDir . '/*.php') ?: [] as $file) {
+            $target = self::adminDir() . '/' . basename($file);
+            if (is_file($target) && unlink($target)) {
+                $removed++;
+            }
+        }
+        return $removed;
+    }
+
+    private static function adminDir(): string
+    {
+        return rtrim((string)$_SERVER['DOCUMENT_ROOT'], '/') . '/bitrix/admin';
+    }
+
     public function database(): Database
     {
         return $this->db;

@@ -5,10 +5,11 @@ declare(strict_types=1);
 namespace B24xero\Sync\Install;
 
 use B24xero\Sync\ChangeFeed\Handlers;
+use B24xero\Sync\Crm\DetailTab;
 use B24xero\Sync\Module;
 
 /**
- * The change-feed handlers the module registers. Smart invoices raise D7 events from crm's factory operations
+ * The event handlers the module registers: the change feed, and the invoice detail page's Xero tab. Smart invoices raise D7 events from crm's factory operations
  * (version 2, one \Bitrix\Main\Event with `id`); legacy invoices, contacts, companies, catalog elements and prices
  * raise old-style events with positional arguments (version 1, registerEventHandlerCompatible).
  */
@@ -48,6 +49,8 @@ final class EventHandlers
         foreach ($compatible as [$from, $event, $method]) {
             $out[] = new HandlerRegistration($from, $event, Module::ID, Handlers::class, $method, 1);
         }
+        // Not the change feed: the "Xero" tab of the invoice detail page.
+        $out[] = new HandlerRegistration('crm', 'onEntityDetailsTabsInitialized', Module::ID, DetailTab::class, 'onTabsInitialized', 2);
         return $out;
     }
 }

@@ -65,6 +65,15 @@ interface InstallApi
      */
     public function createSmartInvoiceType(): void;
 
+    /**
+     * Copies the module's admin page proxies (install/admin/*.php) into the portal's /bitrix/admin/, where Bitrix serves
+     * admin pages; a file already there with the same content is left alone. @return int files written
+     */
+    public function installAdminPages(string $fromDir): int;
+
+    /** Removes from /bitrix/admin/ the proxies of $fromDir. @return int files removed */
+    public function uninstallAdminPages(string $fromDir): int;
+
     /** The portal's database, on the connection Bitrix itself uses. */
     public function database(): Database;
 }

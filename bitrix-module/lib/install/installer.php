@@ -65,6 +65,10 @@ final class Installer
         if ($scanIndexes) {
             $this->addScanIndexes($report);
         }
+        $pages = $this->api->installAdminPages(Module::dir() . '/install/admin');
+        if ($pages > 0) {
+            $report->add('ADMIN_PAGES_INSTALLED', ['count' => $pages]);
+        }
         if (!$this->api->isModuleInstalled(Module::ID)) {
             $this->api->registerModule(Module::ID);
             $report->add('MODULE_REGISTERED');
@@ -92,6 +96,10 @@ final class Installer
             if ($this->removeAgentIfPresent($agent)) {
                 $report->add('AGENT_REMOVED', ['name' => $agent]);
             }
+        }
+        $pages = $this->api->uninstallAdminPages(Module::dir() . '/install/admin');
+        if ($pages > 0) {
+            $report->add('ADMIN_PAGES_REMOVED', ['count' => $pages]);
         }
         if ($removeData) {
             $this->removeData($report);

@@ -95,6 +95,7 @@ final class InstallerTest extends TestCase
             ['catalog', 'OnProductUpdate', 'onCatalogProductSave', 1],
             ['catalog', 'OnPriceAdd', 'onPriceSave', 1],
             ['catalog', 'OnPriceUpdate', 'onPriceSave', 1],
+            ['crm', 'onEntityDetailsTabsInitialized', 'onTabsInitialized', 2],
         ];
     }
 
@@ -107,7 +108,8 @@ final class InstallerTest extends TestCase
         $registered = array_map(static fn (HandlerRegistration $h): array => [$h->fromModule, $h->event, $h->method, $h->version], $api->argsOf('registerHandler'));
         self::assertSame(self::expectedHandlers(), $registered);
         foreach ($api->argsOf('registerHandler') as $h) {
-            self::assertSame([Module::ID, Handlers::class, 100], [$h->toModule, $h->class, $h->sort]);
+            $class = $h->event === 'onEntityDetailsTabsInitialized' ? \B24xero\Sync\Crm\DetailTab::class : Handlers::class;
+            self::assertSame([Module::ID, $class, 100], [$h->toModule, $h->class, $h->sort]);
             self::assertTrue(method_exists($h->class, $h->method), "{$h->class}::{$h->method} exists");
         }
         self::assertSame([[self::AGENT, 'b24xero.sync', 60]], $api->argsOf('addAgent'));
@@ -121,6 +123,9 @@ final class InstallerTest extends TestCase
         self::assertSame(['b_crm_dynamic_items_31.IX_B24XERO_UPDATED_TIME_ID', 'b_crm_contact.IX_B24XERO_DATE_MODIFY_ID', 'b_crm_company.IX_B24XERO_DATE_MODIFY_ID'], $this->indexes());
         self::assertContains('TABLES_CREATED', $report->codes());
         self::assertContains('INDEXES_ADDED', $report->codes());
+        // The admin pages' proxies reach /bitrix/admin/, where Bitrix serves admin pages.
+        self::assertSame(['b24xero_sync_dashboard.php', 'b24xero_sync_invoice.php', 'b24xero_sync_product.php'], array_keys($api->adminPages));
+        self::assertContains('ADMIN_PAGES_INSTALLED', $report->codes());
         return $api;
     }
 
@@ -139,8 +144,9 @@ final class InstallerTest extends TestCase
     {
         $api->calls = [];
         $this->installer($api)->uninstall(false);
-        self::assertCount(20, $api->argsOf('unregisterHandler'));
+        self::assertCount(21, $api->argsOf('unregisterHandler'));
         self::assertSame([[self::AGENT, 'b24xero.sync']], $api->argsOf('removeAgent'));
+        self::assertSame([], $api->adminPages, 'the admin pages go with the module');
         self::assertSame(['b24xero.sync'], $api->argsOf('unregisterModule'));
         self::assertSame([], $api->argsOf('deleteUserField'));
         self::assertSame([], $api->argsOf('deleteOptions'));
@@ -159,10 +165,10 @@ final class InstallerTest extends TestCase
         $api->calls = [];
         $this->installer($api)->install(true);
         self::assertSame([], $api->argsOf('addUserField'));
-        self::assertCount(20, $api->argsOf('registerHandler'));
+        self::assertCount(21, $api->argsOf('registerHandler'));
         self::assertSame([[self::AGENT, 'b24xero.sync', 60]], $api->argsOf('addAgent'));
         self::assertSame([], $api->argsOf('setOption'));
-        self::assertSame(['registerModule'], array_values(array_diff($api->callNames(), ['registerHandler', 'addAgent'])));
+        self::assertSame(['registerModule'], array_values(array_diff($api->callNames(), ['registerHandler', 'addAgent', 'installAdminPage'])));
         return $api;
     }
 

@@ -27,11 +27,17 @@ namespace Bitrix\Main\Localization {
             }
         }
 
+        /** @var array<string, true> codes asked for that no loaded lang file has */
+        public static array $missing = [];
+
         /** @param array<string, string>|null $replace */
         public static function getMessage(string $code, ?array $replace = null): ?string
         {
             $text = self::$messages[$code] ?? null;
-            return $text === null || $replace === null ? $text : strtr($text, $replace);
+            if ($text === null) {
+                self::$missing[$code] = true;
+            }
+            return $text === null || $replace === null ? $text : strtr($text, array_map('strval', $replace));
         }
     }
 }

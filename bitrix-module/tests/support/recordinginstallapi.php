@@ -33,6 +33,9 @@ final class RecordingInstallApi implements InstallApi
     /** @var array<string, array<string, string>> module => name => value */
     public array $options = [];
 
+    /** @var array<string, string> file name => content, what installAdminPages() put into /bitrix/admin/ */
+    public array $adminPages = [];
+
     public bool $smartInvoiceType = true;
 
     /** Whether createSmartInvoiceType() makes the type (crm's factory may fail on a broken portal). */
@@ -178,6 +181,33 @@ final class RecordingInstallApi implements InstallApi
         if ($this->smartInvoiceTypeCreatable) {
             $this->smartInvoiceType = true;
         }
+    }
+
+    public function installAdminPages(string $fromDir): int
+    {
+        $written = 0;
+        foreach (glob($fromDir . '/*.php') ?: [] as $file) {
+            $content = (string)file_get_contents($file);
+            if (($this->adminPages[basename($file)] ?? null) !== $content) {
+                $this->adminPages[basename($file)] = $content;
+                $this->calls[] = ['installAdminPage', basename($file)];
+                $written++;
+            }
+        }
+        return $written;
+    }
+
+    public function uninstallAdminPages(string $fromDir): int
+    {
+        $removed = 0;
+        foreach (glob($fromDir . '/*.php') ?: [] as $file) {
+            if (isset($this->adminPages[basename($file)])) {
+                unset($this->adminPages[basename($file)]);
+                $this->calls[] = ['uninstallAdminPage', basename($file)];
+                $removed++;
+            }
+        }
+        return $removed;
     }
 
     public function database(): Database

@@ -27,3 +27,5 @@ $MESS['B24XERO_SYNC_REPORT_OPTIONS_DELETED'] = 'Module settings deleted.';
 $MESS['B24XERO_SYNC_REPORT_DATA_KEPT'] = 'Sync tables, Xero fields with their values and settings were kept.';
 $MESS['B24XERO_SYNC_REPORT_MODULE_REGISTERED'] = 'Module registered.';
 $MESS['B24XERO_SYNC_REPORT_MODULE_UNREGISTERED'] = 'Module unregistered.';
+$MESS['B24XERO_SYNC_REPORT_ADMIN_PAGES_INSTALLED'] = 'Admin pages: #COUNT# files put into /bitrix/admin/ (dashboard, invoice panel, add product).';
+$MESS['B24XERO_SYNC_REPORT_ADMIN_PAGES_REMOVED'] = 'Admin pages: #COUNT# files removed from /bitrix/admin/.';

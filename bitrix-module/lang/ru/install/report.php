@@ -27,3 +27,5 @@ $MESS['B24XERO_SYNC_REPORT_OPTIONS_DELETED'] = 'Настройки модуля 
 $MESS['B24XERO_SYNC_REPORT_DATA_KEPT'] = 'Таблицы синхронизации, поля Xero со значениями и настройки сохранены.';
 $MESS['B24XERO_SYNC_REPORT_MODULE_REGISTERED'] = 'Модуль зарегистрирован.';
 $MESS['B24XERO_SYNC_REPORT_MODULE_UNREGISTERED'] = 'Регистрация модуля снята.';
+$MESS['B24XERO_SYNC_REPORT_ADMIN_PAGES_INSTALLED'] = 'Страницы администрирования: в /bitrix/admin/ записано файлов — #COUNT# (сводка, панель счёта, новый товар).';
+$MESS['B24XERO_SYNC_REPORT_ADMIN_PAGES_REMOVED'] = 'Страницы администрирования: из /bitrix/admin/ удалено файлов — #COUNT#.';

@@ -1,0 +1,2 @@
+<?php
+$MESS['B24XERO_SYNC_DETAIL_TAB'] = 'Xero';
