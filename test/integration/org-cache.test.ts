@@ -22,7 +22,8 @@ const ORG_PATHS = ['Organisation', 'Currencies', 'TaxRates', 'Accounts', 'Items'
 function orgReads(since: number): Record<(typeof ORG_PATHS)[number], number> {
   const counts = { Organisation: 0, Currencies: 0, TaxRates: 0, Accounts: 0, Items: 0 };
   for (const e of world.sim.requests({ since })) {
-    if (e.method !== 'GET') continue;
+    // Only reads made for the tenant: the per-pass access check's unauthenticated GET /Organisation reads nothing.
+    if (e.method !== 'GET' || !e.tenantId) continue;
     const name = ORG_PATHS.find((p) => e.path.toLowerCase() === `/api.xro/2.0/${p}`.toLowerCase());
     if (name) counts[name]++;
   }

@@ -71,7 +71,7 @@ export function composeFromConfig(config: Config, options: ComposeOptions = {}):
     },
     passDeps() {
       const gw = app.gateway();
-      return { db, gateway: gw, connect: () => gw.connect(), log };
+      return { db, gateway: gw, connect: () => gw.connect(), checkAccess: () => gw.checkAccess(ACCESS_CHECK_MAX_AGE_MS), log };
     },
     close() {
       closing ??= (async () => {
@@ -88,6 +88,12 @@ export function composeFromConfig(config: Config, options: ComposeOptions = {}):
  * A gateway whose daily budget and (for authorization_code) refresh token live in the Bitrix database. The one
  * place the state/ implementations of the gateway's ports are chosen; tests and the demo use it too.
  */
+/**
+ * A daemon pass re-proves the credentials at most this often (a new process always does): three small requests
+ * that cost no API budget, yet need not run every few seconds.
+ */
+const ACCESS_CHECK_MAX_AGE_MS = 5 * 60_000;
+
 export function gatewayForDatabase(options: XeroGatewayOptions, db: Kysely<any>, deps: Omit<XeroGatewayDeps, 'budgetStore' | 'tokenStore'> = {}): XeroGateway {
   return createXeroGateway(options, { ...deps, budgetStore: new DbGovernorBudgetStore(db), tokenStore: tokenStoreFor(options, db) });
 }

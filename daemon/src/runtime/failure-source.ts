@@ -1,6 +1,6 @@
 import { OrgUnavailableError } from '../sync/push/org-loader.ts';
 import { PassInterruptedError, XeroUnavailableError } from '../sync/push/tenant-outage.ts';
-import { XeroApiError } from '../xero/index.ts';
+import { XeroAccessError, XeroApiError } from '../xero/index.ts';
 
 /** mysql2 codes of a server that is down, restarting or unreachable (not of a bad query). */
 const DB_DOWN = new Set([
@@ -21,7 +21,7 @@ export function failureSource(error: unknown): FailureSource {
   for (let e: unknown = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
     if (e instanceof PassInterruptedError) return 'interrupted';
     if (e instanceof XeroUnavailableError || e instanceof OrgUnavailableError) return 'xero';
-    if (e instanceof XeroApiError) return 'xero';
+    if (e instanceof XeroApiError || e instanceof XeroAccessError) return 'xero';
     const code = (e as { code?: unknown }).code;
     if (typeof code === 'string' && DB_DOWN.has(code)) return 'database';
     if ((e as { fatal?: unknown }).fatal === true) return 'database';

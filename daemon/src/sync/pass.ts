@@ -39,6 +39,11 @@ export interface PassDeps {
   gateway: PushGateway;
   /** Settles the token and tenant (XeroGateway.connect); called only once the pass has work for Xero. */
   connect?: () => Promise<string>;
+  /**
+   * Proves credentials, tenant and URLs without a counted API call (XeroGateway.checkAccess); every pass with work
+   * runs it first, so a wrong setting fails the run with XeroAccessError naming the variable to fix.
+   */
+  checkAccess?: () => Promise<void>;
   log: PushLogger;
 }
 
@@ -143,6 +148,7 @@ async function lockedPass(deps: PassDeps, options: PassOptions): Promise<PassRes
 
   let collected: CollectedWork | null = null;
   try {
+    await deps.checkAccess?.();
     ctx.settingsChanged = scope !== 'feed' && await settingsChangedSinceLastPlan(ctx);
     collected = await collectWork(ctx, newClaimerId(options.instance), { feedOnly: scope === 'feed' });
     // Items first, so the invoices pushed below can carry their ItemCode.

@@ -78,7 +78,7 @@ export class IdentityClient {
   }
 
   async #token(operation: string, form: URLSearchParams): Promise<TokenResponse> {
-    const basic = Buffer.from(`${this.#o.clientId}:${this.#o.clientSecret}`).toString('base64');
+    const basic = basicCredentials(this.#o.clientId, this.#o.clientSecret);
     const body = await this.#fetch(operation, `${this.#o.identityUrl.replace(/\/+$/, '')}/connect/token`, {
       method: 'POST',
       headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
@@ -129,4 +129,16 @@ export class IdentityClient {
     }
     throw toXeroError({ response: { status: res.status, headers, data: body } }, { operation, redactor: this.#o.redactor });
   }
+}
+
+/**
+ * RFC 6749 §2.3.1: each half is application/x-www-form-urlencoded before the two are joined with ':' and
+ * base64-encoded, so a secret holding '+', '%', ':' or a space reaches the server as it was issued.
+ */
+export function basicCredentials(clientId: string, clientSecret: string): string {
+  return Buffer.from(`${formEncode(clientId)}:${formEncode(clientSecret)}`).toString('base64');
+}
+
+function formEncode(value: string): string {
+  return new URLSearchParams({ v: value }).toString().slice(2);
 }

@@ -16,3 +16,5 @@ export { SecretRedactor } from '../util/redact.ts';
 export { IdentityClient } from './identity-client.ts';
 export type { TokenResponse, XeroConnection } from './identity-client.ts';
 export * from './models.ts';
+export { checkXeroAccess, XeroAccessError } from './access-check.ts';
+export type { AccessVariable } from './access-check.ts';

@@ -1,3 +1,4 @@
+import { checkXeroAccess } from './access-check.ts';
 import { XeroClient, type AccountingApi } from 'xero-node';
 import type {
   Account, Contact, Currency, Invoice, Item, Organisation, Payment, TaxRate,
@@ -143,6 +144,7 @@ export class XeroGateway {
   readonly #api: AccountingApi;
   #applied: string | null = null;
   #ready: Promise<Ready> | null = null;
+  #accessCheckedAt: number | null = null;
 
   constructor(options: XeroGatewayOptions, deps: XeroGatewayDeps = {}) {
     this.#o = resolveGatewayOptions(options);
@@ -176,6 +178,21 @@ export class XeroGateway {
   /** Obtains a token and settles the tenant; every method does this on first use, `connect()` just does it now. */
   async connect(): Promise<string> {
     return (await this.#prepare()).tenantId;
+  }
+
+  /**
+   * Token, tenant and API URL checked without Accounting API calls (see access-check.ts); throws XeroAccessError
+   * naming the variable to fix. Remembers a success for `maxAgeMs`, so a daemon checking every pass asks rarely.
+   */
+  async checkAccess(maxAgeMs = 0): Promise<void> {
+    if (this.#accessCheckedAt !== null && this.#clock.now() - this.#accessCheckedAt < maxAgeMs) return;
+    const o = this.#o;
+    await checkXeroAccess({
+      auth: o.auth, apiUrl: o.apiUrl, identityUrl: o.identityUrl, connectionsUrl: o.connectionsUrl, tenantId: o.tenantId,
+      timeoutMs: o.timeoutMs, token: async () => (await this.#token(() => this.#tokens.current())).accessToken,
+      connections: (token) => this.#identity.connections(token),
+    });
+    this.#accessCheckedAt = this.#clock.now();
   }
 
   /** Counters of the governor (calls made, 429s seen, today's budget), for run stats and `status`. */

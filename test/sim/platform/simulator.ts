@@ -179,7 +179,7 @@ class Simulator implements RunningSimulator {
     const res = await fetch(`${this.url}/connect/token`, {
       method: 'POST',
       headers: {
-        authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}`,
+        authorization: `Basic ${Buffer.from(`${formEncode(clientId)}:${formEncode(clientSecret)}`).toString('base64')}`,
         'content-type': 'application/x-www-form-urlencoded',
       },
       body: 'grant_type=client_credentials',
@@ -302,4 +302,9 @@ function sleepUnlessClosed(ms: number, signal: AbortSignal): Promise<void> {
       resolve();
     }
   });
+}
+
+/** RFC 6749 §2.3.1: the Basic credentials' halves are form-urlencoded first. */
+function formEncode(value: string): string {
+  return new URLSearchParams({ v: value }).toString().slice(2);
 }

@@ -5,6 +5,7 @@ import { runSyncPass, type PassResult } from '../../sync/pass.ts';
 import { InstanceLockedError } from '../../sync/push/instance-lock.ts';
 import { OrgUnavailableError } from '../../sync/push/org-loader.ts';
 import { XeroUnavailableError } from '../../sync/push/tenant-outage.ts';
+import { XeroAccessError } from '../../xero/index.ts';
 import { formatDiff } from '../../sync/plan/index.ts';
 import { parseOptions, UsageError, writeLine, type CliCommand } from '../command.ts';
 
@@ -45,6 +46,10 @@ export const command: CliCommand = {
         if (error instanceof InstanceLockedError) {
           writeLine(ctx.stderr, `b24xero sync: ${error.message}`);
           return EXIT_LOCKED;
+        }
+        if (error instanceof XeroAccessError) {
+          writeLine(ctx.stderr, `b24xero sync: the pass did not run: ${error.message}`);
+          return 1;
         }
         if (error instanceof OrgUnavailableError) {
           writeLine(ctx.stderr, `b24xero sync: the pass did not run: ${error.message}`);
