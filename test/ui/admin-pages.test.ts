@@ -95,6 +95,26 @@ describe.skipIf(chromiumMissing)('the module admin pages in headless Chromium', 
     });
   }
 
+  it('sorts by a column either way and filters by a date range', async () => {
+    const { context, page } = await as(ADMIN);
+    await page.goto(`${dashboard()}&t_size=100`);
+    await page.locator('#b24x-transactions th a[data-sort="amount"]').click();
+    await page.waitForURL(/t_sort=amount&t_dir=asc/);
+    const amounts = async () => (await page.locator('#b24x-transactions tbody td.b24x-num:nth-of-type(6)').allInnerTexts()).map((a) => parseFloat(a));
+    const ascending = await amounts();
+    expect(ascending).toEqual([...ascending].sort((a, b) => a - b));
+    await page.locator('#b24x-transactions th a[data-sort="amount"]').click();
+    await page.waitForURL(/t_dir=desc/);
+    expect((await amounts())[0]).toBe(230);
+    await page.fill('#b24x-filter input[name="from"]', '2026-11-25');
+    await page.fill('#b24x-filter input[name="to"]', '2026-11-27');
+    await page.click('#b24x-filter button[type="submit"]');
+    await page.waitForURL(/from=2026-11-25/);
+    expect(await count(page, 'transactions')).toBe('1–3 of 3');
+    expect(page.url()).toContain('t_sort=amount');
+    await context.close();
+  });
+
   it('escapes what Xero sends: a contact named like a script is shown as text', async () => {
     const { context, page } = await as(ADMIN);
     let alerted = false;

@@ -84,9 +84,10 @@ final class DashboardPage
                 $hidden .= '<input type="hidden" name="' . View::e($key) . '" value="' . View::e($value) . '">';
             }
         }
-        $size = (int)($this->request['t_size'] ?? 0);
-        if (in_array($size, ListQuery::PAGE_SIZES, true)) {
-            $hidden .= '<input type="hidden" name="t_size" value="' . $size . '">';
+        // A new filter starts the transactions at page 1, keeping their order and page size.
+        $own = ListQuery::fromRequest($this->request, 't_', TransactionsView::SORTABLE, 'date', true);
+        foreach (['t_size' => $own->pageSize, 't_sort' => $own->sort, 't_dir' => $own->descending ? 'desc' : 'asc'] as $name => $value) {
+            $hidden .= '<input type="hidden" name="' . $name . '" value="' . View::e($value) . '">';
         }
         [$path, $fixed] = $this->baseParts();
         foreach ($fixed as $key => $value) {
