@@ -21,6 +21,11 @@ export const OPTION_KEYS = {
   /** Cron expressions. */
   syncSchedule: 'sync_schedule',
   scanSchedule: 'scan_schedule',
+  /**
+   * 'YYYY-MM-DD' (Bitrix's local date): ongoing sync creates in Xero only invoices changed on or after it. The
+   * module's installer sets it to the install day; history comes only through `b24xero backfill`.
+   */
+  startDate: 'start_date',
 } as const;
 
 export const XERO_INVOICE_STATUSES = ['DRAFT', 'SUBMITTED', 'AUTHORISED', 'PAID', 'VOIDED', 'DELETED'] as const;
@@ -51,6 +56,8 @@ export interface Settings {
   invoiceKinds: Array<'smart' | 'legacy'>;
   syncSchedule: string;
   scanSchedule: string;
+  /** The start line as saved (option start_date); null: the day the daemon first ran, kept in b_b24xero_cursor. */
+  startDate: string | null;
 }
 
 export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze<Settings>({
@@ -62,4 +69,5 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze<Settings>({
   invoiceKinds: ['smart', 'legacy'],
   syncSchedule: '* * * * *',
   scanSchedule: '*/15 * * * *',
+  startDate: null,
 });

@@ -19,6 +19,7 @@ import { refreshLinkedRecords } from './push/party-refresh.ts';
 import { createPushContext, type PlanEntry, type PushContext, type PushGateway, type PushLogger } from './push/push-context.ts';
 import type { PushStats } from './push/push-stats.ts';
 import { replanAfterSettingsChange, settingsChangedSinceLastPlan } from './push/settings-replan.ts';
+import { resolveStartLine } from './push/start-line.ts';
 
 /**
  * How much of the push a pass covers. `sync --once` is always 'full'; `b24xero run` splits it over its schedules:
@@ -59,6 +60,11 @@ export interface PassOptions {
   allProducts?: boolean;
   /** Default 'full'. */
   scope?: PassScope;
+  /**
+   * Overrides the start line of creates (default: option start_date, else the day the daemon first ran):
+   * null lets history through (backfill); a date moves the line for this pass only.
+   */
+  startLine?: string | null;
   /**
    * Called between units of work (each scan page, each kind of collected work): may throw PassInterruptedError to
    * end the pass there (the daemon stopping). Xero calls are checkpointed by the caller's gateway.
@@ -142,6 +148,8 @@ async function lockedPass(deps: PassDeps, options: PassOptions): Promise<PassRes
   const ctx: PushContext = createPushContext({
     db: deps.db, gateway, settings, instance: options.instance, tenantId: '', dryRun, runId, log,
     ...(options.timeZone !== undefined && { timeZone: options.timeZone }),
+    startLine: options.startLine !== undefined ? options.startLine
+      : await resolveStartLine(state, settings, { dryRun, ...(options.timeZone !== undefined && { timeZone: options.timeZone }) }),
     org: () => orgSource.get(),
     onFailure: (code) => orgSource.noteFailure(code),
   });

@@ -1,7 +1,7 @@
 import type { DomainInvoice } from '../../domain/invoice.ts';
 import type { Settings } from '../../domain/settings.ts';
 
-export const SKIP_REASONS = ['sync_disabled', 'failure_stage', 'skip_stage', 'kind_disabled'] as const;
+export const SKIP_REASONS = ['sync_disabled', 'failure_stage', 'skip_stage', 'kind_disabled', 'before_start_line', 'closed_history'] as const;
 export type SkipReason = (typeof SKIP_REASONS)[number];
 
 export type PushDecision = { action: 'push' } | { action: 'skip'; reason: SkipReason; message: string };
@@ -25,6 +25,27 @@ export function shouldPush(
   }
   if (settings.statusMap.skipStages?.includes(invoice.stage.id)) {
     return { action: 'skip', reason: 'skip_stage', message: `Stage ${invoice.stage.name || invoice.stage.id} is set not to sync` };
+  }
+  return { action: 'push' };
+}
+
+/**
+ * Whether an invoice Xero does not hold yet may be created there by ongoing sync. History stays out: an invoice
+ * last changed before the start line (option start_date, the install day by default), or one already closed in
+ * Bitrix (success or failure semantics: paid or declined there) is never created as a Xero draft — `b24xero backfill`
+ * is the one way to bring such invoices across. Times are Bitrix's naive local ones, so comparing the date part
+ * needs no zone. An invoice with no change time is judged by its date; with neither, it is let through.
+ */
+export function shouldCreate(
+  invoice: Pick<DomainInvoice, 'stage' | 'updatedAt' | 'issueDate'>,
+  startLine: string | null,
+): PushDecision {
+  if (invoice.stage.semantics === 'success' || invoice.stage.semantics === 'failure') {
+    return { action: 'skip', reason: 'closed_history', message: `Stage ${invoice.stage.name || invoice.stage.id} is closed in Bitrix; a closed invoice is not created in Xero as a draft (b24xero backfill links or creates history)` };
+  }
+  const changed = invoice.updatedAt?.slice(0, 10) ?? invoice.issueDate;
+  if (startLine && changed && changed < startLine) {
+    return { action: 'skip', reason: 'before_start_line', message: `last changed ${changed}, before the start line ${startLine} (module option start_date); b24xero backfill brings history across` };
   }
   return { action: 'push' };
 }

@@ -5,7 +5,7 @@ import type { DomainInvoice, InvoiceKind } from '../../domain/invoice.ts';
 import { markLinkSynced } from '../../state/links.ts';
 import { resolveError } from '../../state/record-errors.ts';
 import { XeroApiError, type Invoice } from '../../xero/index.ts';
-import { planInvoice, shouldPush } from '../plan/index.ts';
+import { planInvoice, shouldCreate, shouldPush } from '../plan/index.ts';
 import { resolvePayers } from './contact-sync.ts';
 import { syncItems } from './item-sync.ts';
 import { linksOf, openErrors } from './link-queries.ts';
@@ -85,6 +85,16 @@ async function pushPage(ctx: PushContext, kind: InvoiceKind, ids: number[], forc
   if (pushable.length === 0) return;
 
   const links = await linksOf(ctx.state, entityType, pushable.map((i) => i.id));
+  // Not in Xero yet (no link, no binding): history before the start line and closed invoices stay out.
+  for (const invoice of [...pushable]) {
+    if (links.has(invoice.id) || invoice.xmlId || ctx.startLine === undefined) continue;
+    const create = shouldCreate(invoice, ctx.startLine);
+    if (create.action === 'push') continue;
+    ctx.stats.skipped++;
+    ctx.note({ entity: entityType, id: invoice.id, action: 'skip', reason: create.message });
+    pushable.splice(pushable.indexOf(invoice), 1);
+  }
+  if (pushable.length === 0) return;
   // The scan's overlap window re-reads recent invoices every pass; those not touched since their push are settled
   // without planning (and so without the organisation's reference data). Collected work is always planned.
   const untouched = new Set(pushable.filter((i) => !forced.has(i.id) && !errors.has(`${i.id}:push`)

@@ -47,6 +47,11 @@ export interface PushContext {
    * this pass is planned, none settled by the "not modified since its push" shortcut.
    */
   settingsChanged?: boolean;
+  /**
+   * 'YYYY-MM-DD': invoices not yet in Xero are created only when changed on or after it (plan/push-decision.ts
+   * shouldCreate); undefined or null: no start line (backfill, and tests of other things).
+   */
+  startLine?: string | null;
   stats: PushStats;
   /** What the pass did or would do, per record: every entry in a dry run, only errors and conflicts otherwise. */
   plan: PlanEntry[];
