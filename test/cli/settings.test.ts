@@ -38,6 +38,7 @@ describe('readSettings from b_option', () => {
       ['b24xero.sync', 'invoice_kinds', '["smart"]'],
       ['b24xero.sync', 'sync_schedule', '*/2 * * * *'],
       ['b24xero.sync', 'scan_schedule', '0 * * * *'],
+      ['b24xero.sync', 'start_date', '2026-06-01'],
       ['crm', 'status_map', 'not ours'],
     ]);
     const { settings, problems } = await readSettings(db);
@@ -51,6 +52,7 @@ describe('readSettings from b_option', () => {
       invoiceKinds: ['smart'],
       syncSchedule: '*/2 * * * *',
       scanSchedule: '0 * * * *',
+      startDate: '2026-06-01',
     });
     expect(Object.isFrozen(settings.statusMap)).toBe(true);
   });

@@ -185,7 +185,8 @@ describe('fixture builders', () => {
     const keys = await setModuleSettings(t.db, { defaultSalesAccount: '200', taxMap: { '15': 'OUTPUT2' } });
     expect(keys).toEqual(['default_sales_account', 'tax_map']);
     const rows = await t.db.selectFrom('b_option').select(['NAME', 'VALUE']).where('MODULE_ID', '=', 'b24xero.sync').orderBy('NAME').execute();
-    expect(rows).toEqual([{ NAME: 'default_sales_account', VALUE: '200' }, { NAME: 'tax_map', VALUE: '{"15":"OUTPUT2"}' }]);
+    // start_date: saved by the fixture as the installer would (the install day).
+    expect(rows).toEqual([{ NAME: 'default_sales_account', VALUE: '200' }, { NAME: 'start_date', VALUE: '2000-01-01' }, { NAME: 'tax_map', VALUE: '{"15":"OUTPUT2"}' }]);
   });
 });
 
