@@ -55,6 +55,8 @@ describe('b24xero doctor', () => {
     expect(run.stdout).toMatch(/^ok +xero +connected to "/m);
     expect(run.stdout).toMatch(/^ok +xero +scopes granted/m);
     expect(run.stdout).toMatch(/^ok +clock +within/m);
+    // Said once, as an assumption, not a problem: where rows without tax go when the tax map does not say.
+    expect(run.stdout.match(/^note +tax +assumption: rows without tax \(0 %, which crm 23 stores for "no tax"\) go to Xero as NONE "No GST"/gm)).toHaveLength(1);
     expect(run.stdout).toMatch(/^note +scan +no \(modification time, ID\) index for smart_invoice/m);
   });
 

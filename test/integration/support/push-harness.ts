@@ -2,7 +2,7 @@ import { gatewayForDatabase } from '../../../daemon/src/runtime/compose.ts';
 import { Writable } from 'node:stream';
 import { XeroClient, type Invoice, type Contact } from 'xero-node';
 import type { Kysely } from 'kysely';
-import { createBitrixSchema, type FixtureInfo } from '../../fixture/bitrix-schema.ts';
+import { createBitrixSchema, type FixtureInfo, type FixtureOptions } from '../../fixture/bitrix-schema.ts';
 import { startSimulator, type RunningSimulator, type SimOptions } from '../../sim/index.ts';
 import { createTestDb, type TestDb } from '../../helpers/test-db.ts';
 import { migrate } from '../../../daemon/src/state/migrator.ts';
@@ -40,10 +40,10 @@ export interface PushWorld {
   close(): Promise<void>;
 }
 
-export async function createPushWorld(label: string, simOptions: SimOptions = {}, gatewayOptions: { timeoutMs?: number } = {}): Promise<PushWorld> {
+export async function createPushWorld(label: string, simOptions: SimOptions = {}, gatewayOptions: { timeoutMs?: number } = {}, fixture: FixtureOptions = {}): Promise<PushWorld> {
   const t = await createTestDb(label);
   const instance = `it-${t.name.slice(-6)}`;
-  const info = await createBitrixSchema(t.db);
+  const info = await createBitrixSchema(t.db, fixture);
   await migrate(t.db);
   // Simulated time runs 10× faster and the governor's minute window is scaled to match, so "60 calls a minute" is
   // enforced by both sides exactly as in production, in a tenth of the wall-clock time.

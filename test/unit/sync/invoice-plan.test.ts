@@ -253,17 +253,17 @@ describe('planInvoice: currencies, dates, numbers and status', () => {
   });
 
   it('collects every problem of an invoice at once, each reported once', () => {
-    const inv = invoice([line({ taxRate: 0 }), line({ rowId: 2, taxRate: 0 }), line({ rowId: 3, productId: 5 })], { currency: 'GBP' });
+    const inv = invoice([line({ taxRate: 7 }), line({ rowId: 2, taxRate: 7 }), line({ rowId: 3, productId: 5 })], { currency: 'GBP' });
     const result = plan(inv, { settings: settings({ productAccounts: { '5': '999' } }) });
-    expect(!result.ok && result.errors.map((e) => e.code)).toEqual(['currency_not_enabled', 'tax_rate_ambiguous', 'account_unknown']);
+    expect(!result.ok && result.errors.map((e) => e.code)).toEqual(['currency_not_enabled', 'tax_rate_unmatched', 'account_unknown']);
     expect(!result.ok && result.errors[1]?.message).toBe(
-      "Tax rate 0% matches several Xero tax rates: NONE, ZERORATED — choose one in the module's tax map",
+      "Tax rate 7% matches no active Xero sales tax rate — add it in Xero or map it in the module's tax map",
     );
   });
 
-  it('fails a UK invoice with a 0 % row, naming ZERORATEDOUTPUT, EXEMPTOUTPUT and NONE', () => {
+  it('plans a UK invoice\'s 0 % row (what crm 23.400 stores for "no tax") as No VAT, NONE, with no setting', () => {
     const result = plan(invoice([line({ taxRate: 0 })], { currency: 'GBP' }), { org: ukOrg() });
-    expect(!result.ok && result.errors[0]?.message).toContain('ZERORATEDOUTPUT, EXEMPTOUTPUT, NONE');
+    expect(result.ok && result.payload.lineItems?.[0]?.taxType).toBe('NONE');
   });
 });
 

@@ -57,9 +57,9 @@ describe('planItem', () => {
   });
 
   it('still plans the item, without a tax type, when the rate cannot be resolved', () => {
-    const plan = planItem(product({ vatRate: 0 }), { org: nzOrg(), settings: settings() });
+    const plan = planItem(product({ vatRate: 7 }), { org: nzOrg(), settings: settings() });
     expect(plan.payload.salesDetails.taxType).toBeUndefined();
-    expect(plan.warnings.map((w) => w.code)).toEqual(['tax_rate_ambiguous']);
+    expect(plan.warnings.map((w) => w.code)).toEqual(['tax_rate_unmatched']);
   });
 });
 

@@ -8,14 +8,30 @@ describe('resolveTaxType', () => {
     expect(result).toEqual({ ok: true, value: { taxType: 'OUTPUT2', effectiveRate: 15, source: 'rate' }, warnings: [] });
   });
 
-  it('reports a 0 % rate that matches several sales rates as an error naming every candidate', () => {
-    const result = resolveTaxType(0, {}, ukOrg());
+  it('takes a 0 % row (crm 23.400 stores 0.00 for "no tax", never NULL) as no tax: NONE in NZ, UK and US, GST Free Income in Australia', () => {
+    const uk = resolveTaxType(0, {}, ukOrg());
+    expect(uk).toEqual({ ok: true, value: { taxType: 'NONE', effectiveRate: 0, source: 'zero_as_no_tax' }, warnings: [] });
+    const nz = resolveTaxType(0, {}, nzOrg());
+    expect(nz.ok && nz.value.taxType).toBe('NONE');
+    const au = resolveTaxType(0, {}, auOrg());
+    expect(au.ok && au.value.taxType).toBe('EXEMPTOUTPUT');
+  });
+
+  it('lets the "none" key of the tax map choose for 0 % rows too, and a "0" key before it', () => {
+    expect(resolveTaxType(0, { none: 'EXEMPTOUTPUT' }, ukOrg())).toMatchObject({ ok: true, value: { taxType: 'EXEMPTOUTPUT', source: 'map' } });
+    expect(resolveTaxType(0, { none: 'EXEMPTOUTPUT', '0': 'ZERORATEDOUTPUT' }, ukOrg())).toMatchObject({ ok: true, value: { taxType: 'ZERORATEDOUTPUT', source: 'map' } });
+  });
+
+  it('reports a 0 % row as an error naming every candidate when the organisation has no no-tax rate and several 0 % ones', () => {
+    const org = ukOrg();
+    const noNone = { ...org, taxRates: org.taxRates.filter((t) => t.taxType !== 'NONE' && t.taxType !== 'EXEMPTOUTPUT').concat([{ ...org.taxRates.find((t) => t.taxType === 'ZERORATEDOUTPUT')!, taxType: 'ECZROUTPUT', name: 'Zero Rated EC Goods Income' }]) };
+    const result = resolveTaxType(0, {}, noNone);
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.error.class).toBe('needs_person');
     expect(result.error.code).toBe('tax_rate_ambiguous');
     expect(result.error.message).toBe(
-      "Tax rate 0% matches several Xero tax rates: ZERORATEDOUTPUT, EXEMPTOUTPUT, NONE — choose one in the module's tax map",
+      "Tax rate 0% matches several Xero tax rates: ZERORATEDOUTPUT, ECZROUTPUT — choose one in the module's tax map",
     );
   });
 

@@ -4,6 +4,7 @@ import type { Settings } from '../../domain/settings.ts';
 import { loadOrgContext } from '../../sync/push/org-loader.ts';
 import type { PushGateway } from '../../sync/push/push-context.ts';
 import type { OrgContext } from '../../sync/plan/org-context.ts';
+import { resolveTaxType } from '../../sync/plan/tax-type.ts';
 import type { SecretRedactor } from '../../util/redact.ts';
 import { IdentityClient, XeroApiError, type XeroGateway } from '../../xero/index.ts';
 import type { RefreshTokenStore } from '../../xero/token-store-port.ts';
@@ -97,7 +98,18 @@ function checkSettingsAgainstOrg(settings: Readonly<Settings>, org: OrgContext):
     else if (rate.status !== 'ACTIVE') out.push(problem('settings', `module option tax_map maps "${percent}" to ${taxType}, which is ${rate.status} in Xero`));
   }
   if (out.length === 0) out.push(ok('settings', 'the account codes and tax types the module options name exist in the organisation'));
+  out.push(...noTaxAssumption(settings, org));
   return out;
+}
+
+/** Says once which Xero rate rows without tax get when the tax map does not choose (plan/tax-type.ts). */
+function noTaxAssumption(settings: Readonly<Settings>, org: OrgContext): Finding[] {
+  if (Object.keys(settings.taxMap).some((k) => k.trim() !== '' && Number(k) === 0)) return [];
+  const resolved = resolveTaxType(0, settings.taxMap, org);
+  if (!resolved.ok) return [problem('tax', `rows without tax (0 %, which crm 23 stores for "no tax"): ${resolved.error.message}`)];
+  const rate = org.taxRates.find((t) => t.taxType === resolved.value.taxType);
+  return [note('tax', `assumption: rows without tax (0 %, which crm 23 stores for "no tax") go to Xero as ${resolved.value.taxType}` +
+    `${rate?.name ? ` "${rate.name}"` : ''}; for zero-rated sales instead, map "0" in the module option tax_map (e.g. {"0":"ZERORATEDOUTPUT"})`)];
 }
 
 async function checkCurrencies(db: Kysely<any>, org: OrgContext): Promise<Finding[]> {

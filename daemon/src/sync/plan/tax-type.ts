@@ -19,7 +19,7 @@ export interface ResolvedTaxType {
   taxType: string;
   /** Percent Xero will apply (its EffectiveRate), used to predict Xero's totals. */
   effectiveRate: number;
-  source: 'map' | 'rate' | 'no_tax_default';
+  source: 'map' | 'rate' | 'no_tax_default' | 'zero_as_no_tax';
 }
 
 export function formatPercent(rate: number): string {
@@ -42,8 +42,8 @@ function mappedTaxType(ratePercent: number | null, taxMap: Readonly<Record<strin
 const isUsableForSales = (t: OrgTaxRate): boolean => t.status === 'ACTIVE' && t.canApplyToRevenue;
 
 /**
- * Picks the Xero TaxType for a Bitrix row's tax rate (`null` = the row carries no tax).
- * Order: the module's tax map (validated: the TaxType must exist, be ACTIVE and usable on sales) → the organisation's
+ * Picks the Xero TaxType for a Bitrix row's tax rate (`null` = the row carries no tax; 0 % is taken as no tax unless
+ * the map has a "0" key, see below). Order: the module's tax map (validated: the TaxType must exist, be ACTIVE and usable on sales) → the organisation's
  * only active sales tax rate with the same percentage → for untaxed rows, NONE / EXEMPTOUTPUT. Several candidates
  * are an error naming them; the planner never guesses between tax treatments.
  */
@@ -52,6 +52,16 @@ export function resolveTaxType(
   taxMap: Readonly<Record<string, string>>,
   org: OrgContext,
 ): Resolved<ResolvedTaxType> {
+  // crm 23.400 stores a row without tax as TAX_RATE 0.00 (the column has no NULL), so 0 % means "no tax" unless the
+  // tax map says otherwise with a "0" key: its rate is the organisation's no-tax one, never a guess among 0 % rates.
+  if (ratePercent !== null && sameRate(ratePercent, 0) && mappedTaxType(0, taxMap) === undefined) {
+    const asNoTax = resolveTaxType(null, taxMap, org);
+    if (asNoTax.ok) {
+      return asNoTax.value.source === 'no_tax_default' ? { ...asNoTax, value: { ...asNoTax.value, source: 'zero_as_no_tax' } } : asNoTax;
+    }
+    if (asNoTax.error.code !== 'tax_type_no_tax_missing') return asNoTax;
+    // No no-tax rate in this organisation: choose among its 0 % rates as for any other percentage.
+  }
   const label = ratePercent === null ? 'no tax' : `tax rate ${formatPercent(ratePercent)}`;
   const mapped = mappedTaxType(ratePercent, taxMap);
   if (mapped !== undefined) {
