@@ -115,6 +115,22 @@ describe.skipIf(chromiumMissing)('the module admin pages in headless Chromium', 
     await context.close();
   });
 
+  it('keeps the options page and Add product within a 375 px screen', async () => {
+    const { context, page } = await as(ADMIN, 375);
+    for (const url of [options(), `${portal.baseUrl}/bitrix/admin/b24xero_sync_product.php?lang=en`]) {
+      await page.goto(url);
+      for (const tab of await page.locator('.adm-detail-tab').all()) {
+        await tab.click();
+        expect(await page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth')).toBeLessThanOrEqual(0);
+      }
+      expect(await page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth')).toBeLessThanOrEqual(0);
+    }
+    await page.goto(options());
+    await page.click('#tab_cont_b24x_status');
+    await page.screenshot({ path: join(ARTIFACTS, 'options-status-map-375.png'), fullPage: true });
+    await context.close();
+  });
+
   it('escapes what Xero sends: a contact named like a script is shown as text', async () => {
     const { context, page } = await as(ADMIN);
     let alerted = false;
