@@ -60,12 +60,13 @@ if ($_SERVER['REQUEST_METHOD'] === 'POST' && ($_POST['Update'] ?? '') !== '') {
             LocalRedirect($self . '&saved=Y&' . $tabControl->ActiveTabParam());
         }
         $message = OptionsPage::problems($problems);
+        $shown = $form->valuesFrom($_POST);
     }
 } elseif (($_GET['saved'] ?? '') === 'Y') {
     $message = '<div class="b24x-note" id="b24x-message">' . View::e(Loc::getMessage('B24XERO_SYNC_OPTIONS_SAVED')) . '</div>';
 }
 
-$page = new OptionsPage($form, $form->values(), $rights->canWrite());
+$page = new OptionsPage($form, $shown ?? $form->values(), $rights->canWrite());
 echo View::styles() . $message;
 $tabControl->Begin();
 ?>

@@ -239,6 +239,7 @@ describe.skipIf(chromiumMissing)('the module admin pages in headless Chromium', 
     await page.click('#b24x-save');
     await page.waitForLoadState();
     expect(await page.locator('#b24x-message').innerText()).toContain('is not a schedule');
+    expect(await page.inputValue('input[name="sync_schedule"]'), 'a refused form keeps what was typed').toBe('every minute');
     expect((await readSettings(t.db)).settings.syncSchedule).toBe('* * * * *');
     await page.screenshot({ path: join(ARTIFACTS, 'options-refused.png'), fullPage: true });
     await context.close();

@@ -196,6 +196,39 @@ final class SettingsForm
         return [];
     }
 
+    /**
+     * A refused submission shown again as the form's values, so the admin corrects the wrong field instead of typing
+     * everything again. @param array<string, mixed> $post @return array<string, mixed>
+     */
+    public function valuesFrom(array $post): array
+    {
+        $values = $this->values();
+        $text = static fn (string $key, string $current): string => is_scalar($post[$key] ?? null) ? trim((string)$post[$key]) : $current;
+        $map = static fn (mixed $v): array => is_array($v) ? array_map(static fn ($x): string => is_scalar($x) ? trim((string)$x) : '', $v) : [];
+        $values['createAs'] = $text('create_as', $values['createAs']);
+        foreach (self::KINDS as $kind) {
+            $values['pull'][$kind] = array_filter($map($post['pull'][$kind] ?? []), static fn (string $v): bool => $v !== '');
+        }
+        $pushes = is_array($post['push_stage'] ?? null) ? $post['push_stage'] : [];
+        $values['skipStages'] = [];
+        foreach (self::KINDS as $kind) {
+            foreach ($this->stages->ids($kind) as $stage) {
+                if (($pushes[$stage] ?? '') !== 'Y') {
+                    $values['skipStages'][] = $stage;
+                }
+            }
+        }
+        $values['defaultSalesAccount'] = $text('default_sales_account', $values['defaultSalesAccount']);
+        $values['taxMap'] = array_filter($map($post['tax_map'] ?? []), static fn (string $v): bool => $v !== '');
+        $values['productAccounts'] = array_filter($map($post['product_accounts'] ?? []), static fn (string $v): bool => $v !== '') + $values['productAccounts'];
+        $values['invoiceKinds'] = array_values(array_intersect(self::KINDS, $map($post['invoice_kinds'] ?? [])));
+        foreach (['contactImport' => 'contact_import', 'invoiceNumberPolicy' => 'invoice_number_policy', 'syncSchedule' => 'sync_schedule',
+            'scanSchedule' => 'scan_schedule', 'startDate' => 'start_date'] as $field => $key) {
+            $values[$field] = $text($key, (string)$values[$field]);
+        }
+        return $values;
+    }
+
     /** Sets one product's sales account code (the Add product form), keeping the others. */
     public function setProductAccount(int $productId, string $code): void
     {

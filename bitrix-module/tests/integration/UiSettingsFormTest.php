@@ -124,6 +124,23 @@ final class UiSettingsFormTest extends TestCase
         self::assertSame('0', self::$portal->value("SELECT COUNT(*) FROM b_option WHERE MODULE_ID = 'b24xero.sync'"));
     }
 
+    public function testARefusedSubmissionIsShownAgainAsTyped(): void
+    {
+        $post = $this->valid();
+        $post['sync_schedule'] = 'every minute';
+        $form = $this->form();
+        self::assertNotSame([], $form->submit($post));
+        $shown = $form->valuesFrom($post);
+        $cat = self::$portal->info['smartInvoiceCategoryId'];
+        self::assertSame('every minute', $shown['syncSchedule']);
+        self::assertSame('AUTHORISED', $shown['createAs']);
+        self::assertSame("DT31_{$cat}:P", $shown['pull']['smart']['PAID']);
+        self::assertSame(['smart'], $shown['invoiceKinds']);
+        self::assertSame('OUTPUT2', $shown['taxMap']['15']);
+        self::assertContains("DT31_{$cat}:D", $shown['skipStages']);
+        self::assertNotContains("DT31_{$cat}:N", $shown['skipStages']);
+    }
+
     public function testPercentKeysAreWrittenAsTheShortestNumber(): void
     {
         self::assertSame('15', SettingsForm::percent('15.00'));
