@@ -125,7 +125,7 @@ export interface ChangeTable {
   CLAIMED_UNTIL: string | null;
 }
 
-export const TRANSACTION_XERO_TYPES = ['payment', 'bank_transaction', 'invoice'] as const;
+export const TRANSACTION_XERO_TYPES = ['payment', 'bank_transaction', 'invoice', 'credit_note'] as const;
 export type TransactionXeroType = (typeof TRANSACTION_XERO_TYPES)[number];
 
 export interface TransactionTable {

@@ -70,3 +70,69 @@ export async function listTransactions<DB extends StateTables>(anyDb: Kysely<DB>
   if (options.invoiceXeroId !== undefined) query = query.where('INVOICE_XERO_ID', '=', options.invoiceXeroId.toLowerCase());
   return query.execute();
 }
+
+/** Which of these Xero ids (any case) are linked to a Bitrix record as `xeroType`: lower-case ids, one query. */
+export async function linkedXeroIds<DB extends StateTables>(
+  anyDb: Kysely<DB> | Transaction<DB>, xeroType: 'invoice' | 'contact', xeroIds: readonly string[],
+): Promise<Set<string>> {
+  if (xeroIds.length === 0) return new Set();
+  const rows = await asStateDb(anyDb).selectFrom('b_b24xero_link').select('XERO_ID')
+    .where('XERO_TYPE', '=', xeroType)
+    .where('XERO_ID', 'in', [...new Set(xeroIds.map((id) => id.toLowerCase()))])
+    .execute();
+  return new Set(rows.map((r) => String(r.XERO_ID).toLowerCase()));
+}
+
+export type OutstandingBy = 'currency' | 'contact' | 'invoice';
+
+export interface OutstandingTotal {
+  currency: string;
+  /** The contact's or invoice's Xero id; null when grouped by currency alone. */
+  key: string | null;
+  outstanding: number;
+  overdue: number;
+  invoices: number;
+  overdueInvoices: number;
+}
+
+/**
+ * What approved invoices still owe, and the part past its due date (before `today`, YYYY-MM-DD), per currency — and per
+ * contact or invoice within it. One query, on the (TENANT_ID, XERO_TYPE) prefix of UX_B24XERO_TXN: the tenant's invoice rows
+ * only (no new index: sql/ files must stay re-runnable, and MySQL 8.0 has no CREATE INDEX IF NOT EXISTS).
+ */
+export async function outstandingTotals<DB extends StateTables>(
+  anyDb: Kysely<DB> | Transaction<DB>, q: { tenantId: string; today: string; by?: OutstandingBy; contactXeroId?: string },
+): Promise<OutstandingTotal[]> {
+  const by = q.by ?? 'currency';
+  const keyColumn = by === 'contact' ? sql.ref('CONTACT_XERO_ID') : by === 'invoice' ? sql.ref('XERO_ID') : sql`NULL`;
+  let query = asStateDb(anyDb).selectFrom('b_b24xero_transaction')
+    .select([
+      'CURRENCY',
+      sql<string | null>`${keyColumn}`.as('KEY_ID'),
+      sql<string>`SUM(AMOUNT_DUE)`.as('OUTSTANDING'),
+      sql<string>`COALESCE(SUM(CASE WHEN DUE_DATE < ${q.today} THEN AMOUNT_DUE END), 0)`.as('OVERDUE'),
+      sql<number>`COUNT(*)`.as('INVOICES'),
+      sql<number>`COALESCE(SUM(DUE_DATE < ${q.today}), 0)`.as('OVERDUE_INVOICES'),
+    ])
+    .where('TENANT_ID', '=', q.tenantId)
+    .where('XERO_TYPE', '=', 'invoice')
+    .where('STATUS', '=', 'AUTHORISED')
+    .where('AMOUNT_DUE', '>', '0');
+  if (q.contactXeroId !== undefined) query = query.where('CONTACT_XERO_ID', '=', q.contactXeroId.toLowerCase());
+  query = query.groupBy('CURRENCY').orderBy('CURRENCY');
+  if (by !== 'currency') query = query.groupBy(by === 'contact' ? 'CONTACT_XERO_ID' : 'XERO_ID').orderBy(by === 'contact' ? 'CONTACT_XERO_ID' : 'XERO_ID');
+  const rows = await query.execute();
+  return rows.map((r) => ({
+    currency: String(r.CURRENCY), key: r.KEY_ID === null ? null : String(r.KEY_ID),
+    outstanding: Number(r.OUTSTANDING), overdue: Number(r.OVERDUE), invoices: Number(r.INVOICES), overdueInvoices: Number(r.OVERDUE_INVOICES),
+  }));
+}
+
+/** When the first link was made: a first pull of transactions need not read Xero's history before it. */
+export async function firstLinkTime<DB extends StateTables>(anyDb: Kysely<DB> | Transaction<DB>): Promise<Date | null> {
+  const row = await asStateDb(anyDb).selectFrom('b_b24xero_link').select((eb) => eb.fn.min('CREATED_AT').as('first'))
+    .where('XERO_TYPE', 'in', ['invoice', 'contact']).executeTakeFirst();
+  const first = row?.first as unknown;
+  if (!first) return null;
+  return first instanceof Date ? first : new Date(`${String(first).replace(' ', 'T')}Z`);
+}

@@ -1,7 +1,7 @@
 import { checkXeroAccess } from './access-check.ts';
 import { XeroClient, type AccountingApi } from 'xero-node';
 import type {
-  Account, Contact, Currency, Invoice, Item, Organisation, Payment, TaxRate,
+  Account, BankTransaction, Contact, CreditNote, Currency, Invoice, Item, Organisation, Payment, TaxRate,
 } from 'xero-node';
 import { toBatchResult, type BatchResult } from './batch-result.ts';
 import { systemClock, type Clock } from './clock.ts';
@@ -313,6 +313,18 @@ export class XeroGateway {
   async getPayments(q: PaymentQuery = {}): Promise<Page<Payment>> {
     const body = await this.#call('getPayments', (api, t) => api.getPayments(t, q.modifiedSince, q.where, q.order, q.page, q.pageSize));
     return { items: body.payments ?? [], pagination: pagination(body.pagination) };
+  }
+
+  /** GET /CreditNotes (pages of up to 100), with their Allocations. */
+  async getCreditNotes(q: PaymentQuery = {}): Promise<Page<CreditNote>> {
+    const body = await this.#call('getCreditNotes', (api, t) => api.getCreditNotes(t, q.modifiedSince, q.where, q.order, q.page, 4, q.pageSize));
+    return { items: body.creditNotes ?? [], pagination: pagination(body.pagination) };
+  }
+
+  /** GET /BankTransactions (pages of up to 100). */
+  async getBankTransactions(q: PaymentQuery = {}): Promise<Page<BankTransaction>> {
+    const body = await this.#call('getBankTransactions', (api, t) => api.getBankTransactions(t, q.modifiedSince, q.where, q.order, q.page, 4, q.pageSize));
+    return { items: body.bankTransactions ?? [], pagination: pagination(body.pagination) };
   }
 
   // ---- plumbing ------------------------------------------------------------------------------------------------
