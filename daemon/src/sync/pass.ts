@@ -12,6 +12,7 @@ import { collectWork, type CollectedWork } from './push/collect-work.ts';
 import { countingGateway } from './push/counting-gateway.ts';
 import { withInstanceLock } from './push/instance-lock.ts';
 import { pushInvoices } from './push/invoice-sync.ts';
+import { flushCreates } from './push/invoice-writes.ts';
 import { loadOrgContext, OrgUnavailableError } from './push/org-loader.ts';
 import { createOrgSource } from './push/org-source.ts';
 import { syncAllItems } from './push/item-sync.ts';
@@ -164,6 +165,7 @@ async function lockedPass(deps: PassDeps, options: PassOptions): Promise<PassRes
     const done = await processWork(ctx, collected.work, options.checkpoint);
     if (scope === 'scan' || scope === 'full' || scope === 'reconcile') await scanAll(ctx, options, done, scope === 'reconcile');
     if (scope !== 'feed') await replanAfterSettingsChange(ctx, done);
+    await flushCreates(ctx);
     // Items created this pass exist in Xero but not in the stored context, which was read before them.
     await orgSource.remember(ctx.pushedItems);
     if (collected.claim && collected.claim.changeIds.length > 0) {

@@ -11,7 +11,7 @@ import { syncItems } from './item-sync.ts';
 import { linksOf, openErrors } from './link-queries.ts';
 import { chunk } from '../../util/chunk.ts';
 import { ENTITY_OF_KIND, type InvoiceWork } from './invoice-work.ts';
-import { adoptSettingsHash, createInvoices, findCreatedInvoices, isXeroOwned, updateInvoices } from './invoice-writes.ts';
+import { adoptSettingsHash, createInvoices, findCreatedInvoices, flushCreates, isXeroOwned, updateInvoices } from './invoice-writes.ts';
 import { settleInvoice } from './invoice-settle.ts';
 import { stopIfTenantWide } from './tenant-outage.ts';
 import { untouchedSincePush } from './untouched-since-push.ts';
@@ -32,7 +32,7 @@ export interface PushOptions {
 }
 
 /** Invoices read, planned and pushed together (several Xero batches of 50 each). */
-const PAGE = 200;
+const PAGE = 1000;
 
 const READERS: Readonly<Record<InvoiceKind, (db: PushContext['db'], ids: readonly number[]) => Promise<InvoicePage>>> = {
   smart: readSmartInvoices,
@@ -58,6 +58,8 @@ export async function pushInvoices(ctx: PushContext, kind: InvoiceKind, ids: rea
       for (const id of page) await recordFailure(ctx, ENTITY_OF_KIND[kind], id, 'push', errorOf(error));
     }
   }
+  // Before the caller moves a scan cursor past these invoices, every create they need has been sent.
+  await flushCreates(ctx);
 }
 
 async function pushPage(ctx: PushContext, kind: InvoiceKind, ids: number[], forced: ReadonlySet<number>, settingsReplan: boolean): Promise<void> {

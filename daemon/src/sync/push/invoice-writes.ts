@@ -95,19 +95,31 @@ export async function fetchInvoices(ctx: PushContext, ids: readonly string[]): P
  * leaves the intents in place when Xero may have acted (timeout, dropped connection, 5xx): see sendCreates.
  */
 export async function createInvoices(ctx: PushContext, works: readonly InvoiceWork[]): Promise<void> {
+  works = [...works];
   if (ctx.dryRun) {
     for (const w of works) ctx.note({ entity: w.entityType, id: w.invoice.id, action: 'create', changes: diffPayload(null, w.plan.payload) });
     return;
   }
-  for (const batch of chunk(works, BATCH)) {
-    for (const w of batch) {
-      await recordCreateIntent(ctx.state, {
-        entityType: w.entityType, entityId: w.invoice.id, tenantId: ctx.tenantId, contentHash: w.plan.hash,
-        idempotencyKey: intentKey(ctx.instance, w.entityType, w.invoice.id, w.plan.hash),
-      });
-    }
-    await sendCreates(ctx, batch);
+  const pending = ctx.pendingCreates as InvoiceWork[];
+  // An invoice already waiting in this pass is not queued twice (it would be created twice in one batch).
+  const waiting = new Set(pending.map((w) => `${w.entityType}:${w.invoice.id}`));
+  works = works.filter((w) => !waiting.has(`${w.entityType}:${w.invoice.id}`));
+  // Intents first (rule 4): a crash while they wait for a full batch leaves them 'creating', found by the look-up.
+  for (const w of works) {
+    await recordCreateIntent(ctx.state, {
+      entityType: w.entityType, entityId: w.invoice.id, tenantId: ctx.tenantId, contentHash: w.plan.hash,
+      idempotencyKey: intentKey(ctx.instance, w.entityType, w.invoice.id, w.plan.hash),
+    });
   }
+  // Every write batch filled to 50 across read pages: full batches go now, the rest waits for the next page.
+  pending.push(...works);
+  while (pending.length >= BATCH) await sendCreates(ctx, pending.splice(0, BATCH));
+}
+
+/** Sends the creates still waiting for a full batch (the end of a pass, or before its work is reported). */
+export async function flushCreates(ctx: PushContext): Promise<void> {
+  const pending = ctx.pendingCreates as InvoiceWork[];
+  while (pending.length > 0) await sendCreates(ctx, pending.splice(0, BATCH));
 }
 
 /**

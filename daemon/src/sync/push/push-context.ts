@@ -59,13 +59,18 @@ export interface PushContext {
   /** Items created or updated this pass: Xero has them although the reference data read at the start does not. */
   pushedItems: Map<string, OrgItem>;
   /**
+   * Invoice creates waiting to fill a batch of 50 across read pages (their intents already committed); the pass
+   * sends the rest at its end (invoice-writes.ts flushCreates).
+   */
+  pendingCreates: unknown[];
+  /**
    * The organisation's reference data, read on first need (an idle pass costs no API call). Asked again before each
    * planning step, since a failure that shows it stale may replace it mid-pass (org-source.ts).
    */
   org(): Promise<OrgContext>;
 }
 
-export interface NewPushContext extends Omit<PushContext, 'stats' | 'plan' | 'note' | 'state' | 'pushedItems'> {
+export interface NewPushContext extends Omit<PushContext, 'stats' | 'plan' | 'note' | 'state' | 'pushedItems' | 'pendingCreates'> {
   /** Called with the code of every record failure (the first word of its reason), e.g. to spot a stale context. */
   onFailure?: (code: string) => void;
 }
@@ -79,6 +84,7 @@ export function createPushContext(input: NewPushContext): PushContext {
     stats: emptyStats(),
     plan,
     pushedItems: new Map(),
+    pendingCreates: [],
     // A real pass over a large portal would otherwise hold one entry per unchanged invoice in memory.
     note(entry) {
       if (input.dryRun || entry.action === 'error' || entry.action === 'conflict') plan.push(entry);
