@@ -30,7 +30,7 @@ describe('readSettings from b_option', () => {
 
   it('reads every option the module saves', async () => {
     await setOptions([
-      ['b24xero.sync', 'status_map', JSON.stringify({ push: { createAs: 'AUTHORISED' }, pull: { smart: { PAID: 'DT31_5:P' } }, skipStages: ['DT31_5:D'] })],
+      ['b24xero.sync', 'status_map', JSON.stringify({ push: { createAs: 'AUTHORISED' }, pull: { smart: { PAID: 'DT31_5:P', SENT: 'DT31_5:S' } }, skipStages: ['DT31_5:D'] })],
       ['b24xero.sync', 'default_sales_account', '200'],
       ['b24xero.sync', 'product_accounts', '{"17": "210", "18": 220}'],
       ['b24xero.sync', 'tax_map', '{"15": "OUTPUT2", "0": "NONE"}'],
@@ -44,7 +44,7 @@ describe('readSettings from b_option', () => {
     const { settings, problems } = await readSettings(db);
     expect(problems).toEqual([]);
     expect(settings).toEqual({
-      statusMap: { push: { createAs: 'AUTHORISED' }, pull: { smart: { PAID: 'DT31_5:P' } }, skipStages: ['DT31_5:D'] },
+      statusMap: { push: { createAs: 'AUTHORISED' }, pull: { smart: { PAID: 'DT31_5:P', SENT: 'DT31_5:S' } }, skipStages: ['DT31_5:D'] },
       defaultSalesAccount: '200',
       productAccounts: { 17: '210', 18: '220' },
       taxMap: { 15: 'OUTPUT2', 0: 'NONE' },

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { TRANSACTION_XERO_TYPES } from '../../daemon/src/state/tables.ts';
-import { OPTION_KEYS, XERO_INVOICE_STATUSES } from '../../daemon/src/domain/settings.ts';
+import { OPTION_KEYS, PULL_STATUS_KEYS } from '../../daemon/src/domain/settings.ts';
 import { phpJson } from './php.ts';
 
 // The admin pages read what the daemon writes and write what it reads: these lists must agree.
@@ -15,7 +15,9 @@ describe('the admin pages and the daemon agree', () => {
   });
 
   it('on the Xero states the status map offers and the option keys it saves', () => {
-    for (const status of ui.pull) expect([...XERO_INVOICE_STATUSES, 'PART_PAID']).toContain(status);
+    for (const status of ui.pull) expect(PULL_STATUS_KEYS).toContain(status);
+    // Every state a person moves an invoice to in Xero is offered; DRAFT and SUBMITTED are states invoices are created in.
+    expect(ui.pull).toEqual(['AUTHORISED', 'SENT', 'PART_PAID', 'PAID', 'VOIDED', 'DELETED']);
     expect(ui.createAs).toEqual(['DRAFT', 'SUBMITTED', 'AUTHORISED']);
     expect(Object.values(OPTION_KEYS)).toEqual(expect.arrayContaining(['status_map', 'default_sales_account', 'product_accounts', 'tax_map',
       'invoice_number_policy', 'invoice_kinds', 'sync_schedule', 'scan_schedule']));

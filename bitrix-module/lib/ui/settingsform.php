@@ -13,8 +13,11 @@ use B24xero\Sync\Db\Database;
  */
 final class SettingsForm
 {
-    /** Xero statuses a Bitrix stage can follow (StatusMap.pull keys; PART_PAID = a payment that leaves some due). */
-    public const PULL_STATUSES = ['AUTHORISED', 'PART_PAID', 'PAID', 'VOIDED', 'DELETED'];
+    /**
+     * Xero states a Bitrix stage can follow (StatusMap.pull keys, daemon/src/domain/settings.ts PULL_STATUS_KEYS):
+     * SENT = approved and sent to the contact (emailed or marked as sent), PART_PAID = a payment that leaves some due.
+     */
+    public const PULL_STATUSES = ['AUTHORISED', 'SENT', 'PART_PAID', 'PAID', 'VOIDED', 'DELETED'];
     public const CREATE_AS = ['DRAFT', 'SUBMITTED', 'AUTHORISED'];
     public const KINDS = ['smart', 'legacy'];
     public const CONTACT_IMPORT = ['all', 'customers', 'off'];

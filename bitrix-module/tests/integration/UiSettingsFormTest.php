@@ -49,7 +49,7 @@ final class UiSettingsFormTest extends TestCase
         $push['S'] = 'Y';
         return [
             'create_as' => 'AUTHORISED',
-            'pull' => ['smart' => ['PAID' => "DT31_{$cat}:P", 'AUTHORISED' => "DT31_{$cat}:UC_APPROVAL", 'VOIDED' => ''], 'legacy' => ['PAID' => 'P']],
+            'pull' => ['smart' => ['PAID' => "DT31_{$cat}:P", 'AUTHORISED' => "DT31_{$cat}:UC_APPROVAL", 'VOIDED' => ''], 'legacy' => ['SENT' => 'S', 'PAID' => 'P']],
             'push_stage' => $push,
             'default_sales_account' => '200',
             'tax_map' => ['15' => 'OUTPUT2', '0' => 'ZERORATEDOUTPUT', 'none' => 'NONE'],
@@ -85,7 +85,7 @@ final class UiSettingsFormTest extends TestCase
         }
         $cat = self::$portal->info['smartInvoiceCategoryId'];
         self::assertSame(
-            ['push' => ['createAs' => 'AUTHORISED'], 'pull' => ['smart' => ['AUTHORISED' => "DT31_{$cat}:UC_APPROVAL", 'PAID' => "DT31_{$cat}:P"], 'legacy' => ['PAID' => 'P']],
+            ['push' => ['createAs' => 'AUTHORISED'], 'pull' => ['smart' => ['AUTHORISED' => "DT31_{$cat}:UC_APPROVAL", 'PAID' => "DT31_{$cat}:P"], 'legacy' => ['SENT' => 'S', 'PAID' => 'P']],
                 'skipStages' => ["DT31_{$cat}:D", 'P', 'D']],
             json_decode($stored['status_map'], true),
         );

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { validate as isValidCron } from 'node-cron';
 import {
-  DEFAULT_SETTINGS, MODULE_ID, OPTION_KEYS, XERO_INVOICE_STATUSES,
+  DEFAULT_SETTINGS, MODULE_ID, OPTION_KEYS, PULL_STATUS_KEYS,
   type Settings, type StatusMap,
 } from '../domain/settings.ts';
 
@@ -129,7 +129,7 @@ function statusMap(value: unknown): StatusMap {
       if (byStatus === undefined) continue;
       const record = stringRecord(byStatus);
       for (const status of Object.keys(record)) {
-        if (status !== 'PART_PAID' && !(XERO_INVOICE_STATUSES as readonly string[]).includes(status)) {
+        if (!(PULL_STATUS_KEYS as readonly string[]).includes(status)) {
           throw new Error(`"pull.${kind}" has unknown Xero status '${status}'`);
         }
       }

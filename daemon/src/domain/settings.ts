@@ -32,16 +32,24 @@ export const XERO_INVOICE_STATUSES = ['DRAFT', 'SUBMITTED', 'AUTHORISED', 'PAID'
 export type XeroInvoiceStatus = (typeof XERO_INVOICE_STATUSES)[number];
 
 /**
+ * What the status map's `pull` side can follow: Xero's statuses, plus two states Xero reports without a status of
+ * their own — 'PART_PAID' (AUTHORISED with a payment that leaves some due) and 'SENT' (AUTHORISED and SentToContact,
+ * i.e. emailed or marked as sent in Xero).
+ */
+export const PULL_STATUS_KEYS = [...XERO_INVOICE_STATUSES, 'PART_PAID', 'SENT'] as const;
+export type PullStatusKey = (typeof PULL_STATUS_KEYS)[number];
+
+/**
  * Bitrix stage <-> Xero status. `push` says which Xero status a new invoice is created in (DRAFT unless set);
- * `pull` says which Bitrix stage an invoice moves to when Xero reports a status. Keys of `pull` are Xero statuses
- * plus 'PART_PAID'; values are stage ids per invoice kind. Stages not in `pull` fall back to semantics
+ * `pull` says which Bitrix stage an invoice moves to when Xero reports a status. Keys of `pull` are PULL_STATUS_KEYS
+ * (Xero statuses plus 'PART_PAID' and 'SENT'); values are stage ids per invoice kind. Stages not in `pull` fall back to semantics
  * (AUTHORISED -> the first process stage after the initial one ('S' Sent), PAID -> success, VOIDED/DELETED -> failure).
  */
 export interface StatusMap {
   push?: { createAs?: 'DRAFT' | 'SUBMITTED' | 'AUTHORISED' };
   pull?: {
-    smart?: Partial<Record<XeroInvoiceStatus | 'PART_PAID', string>>;
-    legacy?: Partial<Record<XeroInvoiceStatus | 'PART_PAID', string>>;
+    smart?: Partial<Record<PullStatusKey, string>>;
+    legacy?: Partial<Record<PullStatusKey, string>>;
   };
   /** Stage ids whose invoices are never pushed (besides failure-semantics stages). */
   skipStages?: string[];

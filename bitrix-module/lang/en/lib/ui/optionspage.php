@@ -20,6 +20,7 @@ $MESS['B24XERO_SYNC_OPT_XERO_STATUS'] = 'In Xero';
 $MESS['B24XERO_SYNC_OPT_SMART_STAGE'] = 'Invoice stage';
 $MESS['B24XERO_SYNC_OPT_LEGACY_STATUS'] = 'Old invoice status';
 $MESS['B24XERO_SYNC_OPT_STATUS_AUTHORISED'] = 'Approved (awaiting payment)';
+$MESS['B24XERO_SYNC_OPT_STATUS_SENT'] = 'Approved and sent to the customer';
 $MESS['B24XERO_SYNC_OPT_STATUS_PART_PAID'] = 'Partly paid';
 $MESS['B24XERO_SYNC_OPT_STATUS_PAID'] = 'Paid';
 $MESS['B24XERO_SYNC_OPT_STATUS_VOIDED'] = 'Voided';

@@ -20,6 +20,7 @@ $MESS['B24XERO_SYNC_OPT_XERO_STATUS'] = 'В Xero';
 $MESS['B24XERO_SYNC_OPT_SMART_STAGE'] = 'Стадия счёта';
 $MESS['B24XERO_SYNC_OPT_LEGACY_STATUS'] = 'Статус старого счёта';
 $MESS['B24XERO_SYNC_OPT_STATUS_AUTHORISED'] = 'Утверждён (ждёт оплаты)';
+$MESS['B24XERO_SYNC_OPT_STATUS_SENT'] = 'Утверждён и отправлен клиенту';
 $MESS['B24XERO_SYNC_OPT_STATUS_PART_PAID'] = 'Оплачен частично';
 $MESS['B24XERO_SYNC_OPT_STATUS_PAID'] = 'Оплачен';
 $MESS['B24XERO_SYNC_OPT_STATUS_VOIDED'] = 'Аннулирован';
