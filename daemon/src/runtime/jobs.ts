@@ -25,10 +25,14 @@ export interface JobSchedules {
   scan: string;
   /** Metadata refresh and full reconcile (default 03:17 every night). */
   nightly: string;
+  /** The way back: what changed in Xero (default every minute, at second 30 so it does not meet the push's tick). */
+  pull: string;
 }
 
 export const DEFAULT_FEED_SCHEDULE = '*/5 * * * * *';
 export const DEFAULT_NIGHTLY_SCHEDULE = '17 3 * * *';
+/** An idle pull is one call: 1,440 a day at this schedule, inside issue 7's 1,500 for an idle day (bench/pull.ts). */
+export const DEFAULT_PULL_SCHEDULE = '30 * * * * *';
 const DEFAULT_SYNC_SCHEDULE = '* * * * *';
 
 /** SYNC_SCHEDULE wins when it was changed from its default; otherwise the options page's schedules apply. */
@@ -38,6 +42,7 @@ export function jobSchedules(configSchedule: string, settings: Pick<Settings, 's
     push: configSchedule !== DEFAULT_SYNC_SCHEDULE ? configSchedule : settings.syncSchedule,
     scan: settings.scanSchedule,
     nightly: DEFAULT_NIGHTLY_SCHEDULE,
+    pull: DEFAULT_PULL_SCHEDULE,
   };
 }
 
@@ -48,11 +53,8 @@ export interface JobDeps {
 }
 
 /**
- * The daemon's jobs. The push side is split by PassScope; the pull side plugs in here with one line each once
- * daemon/src/sync/pull/ is on main, e.g.
- *   job('pull', PULL_SCHEDULE, (d, c) => runPullPassHoldingLock(d, { ...options, checkpoint: c.checkpoint })),
- *   job('webhooks', '*\/10 * * * * *', (d) => processWebhookEvents(d, options)),
- * and the nightly job calls refreshOrgMetadata(d) before its reconcile.
+ * The daemon's jobs, each a PassScope: the push split over its schedules, and the pull (the way back), which also
+ * runs at start so a stopped daemon catches up at once.
  */
 export function daemonJobs(schedules: JobSchedules, deps: JobDeps): DaemonJob[] {
   const pass = (name: string, schedule: string, scope: PassScope, atStart = false): DaemonJob => ({
@@ -65,11 +67,12 @@ export function daemonJobs(schedules: JobSchedules, deps: JobDeps): DaemonJob[] 
     // At start the scan covers everything a stopped daemon may have missed (like `sync --once`).
     pass('scan', schedules.scan, 'scan', true),
     pass('nightly', schedules.nightly, 'reconcile'),
+    pass('pull', schedules.pull, 'pull', true),
   ];
 }
 
 function report(result: PassResult | null): JobReport | null {
   if (!result) return null;
   const s = result.stats;
-  return { pushed: s.created + s.updated, pulled: 0, failed: s.failed, apiCalls: s.apiCalls };
+  return { pushed: s.created + s.updated, pulled: s.pulled, failed: s.failed, apiCalls: s.apiCalls };
 }

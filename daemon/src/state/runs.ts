@@ -110,3 +110,12 @@ function parseStats(text: string | null): RunStats | null {
     return null;
   }
 }
+
+/**
+ * Removes a run that did nothing worth keeping (a pull that found nothing new). Only a 'running' row goes: a
+ * finished run is history.
+ */
+export async function discardRun<DB extends StateTables>(anyDb: Kysely<DB> | Transaction<DB>, runId: number): Promise<boolean> {
+  const result = await asStateDb(anyDb).deleteFrom('b_b24xero_run').where('ID', '=', runId).where('STATUS', '=', 'running').executeTakeFirst();
+  return Number(result.numDeletedRows) > 0;
+}

@@ -6,7 +6,8 @@ import { completeChanges, hasWaitingChanges, newClaimerId, releaseChanges } from
 import { getCursor, setCursor } from '../state/cursors.ts';
 import { listCreatingLinks } from '../state/links.ts';
 import { listErrorsDueForRetry } from '../state/record-errors.ts';
-import { finishRun, markStaleRunsInterrupted, startRun } from '../state/runs.ts';
+import { firstInvoiceLinkTime } from '../state/pull-state.ts';
+import { discardRun, finishRun, markStaleRunsInterrupted, startRun } from '../state/runs.ts';
 import type { EntityType, RunKind, StateDb } from '../state/tables.ts';
 import { collectWork, type CollectedWork } from './push/collect-work.ts';
 import { countingGateway } from './push/counting-gateway.ts';
@@ -21,6 +22,7 @@ import { createPushContext, type PlanEntry, type PushContext, type PushGateway, 
 import type { PushStats } from './push/push-stats.ts';
 import { replanAfterSettingsChange, settingsChangedSinceLastPlan } from './push/settings-replan.ts';
 import { resolveStartLine } from './push/start-line.ts';
+import { pullForPass, type PullPassSummary } from './pull/pull-pass.ts';
 
 /**
  * How much of the push a pass covers. `sync --once` is always 'full'; `b24xero run` splits it over its schedules:
@@ -29,11 +31,14 @@ import { resolveStartLine } from './push/start-line.ts';
  * - 'scan'      'push' plus the safety scan from the stored cursors (the scan schedule, default every 15 minutes);
  * - 'full'      the same as 'scan', recorded as a 'sync' run (`sync --once`);
  * - 'reconcile' 'scan' over every row from the beginning, with the organisation context read again (nightly).
- * 'feed' and 'push' skip (resolve to null, no run row) when there is nothing to do.
+ * - 'pull'      the way back only (sync/pull/pull-pass.ts): what changed in Xero becomes inbox rows; 'full' and
+ *               'reconcile' end with it too (the nightly one reading every transaction feed).
+ * 'feed' and 'push' skip (resolve to null, no run row) when there is nothing to do; 'pull' skips while nothing is
+ * linked, and keeps no run row of a pull that found nothing new (one a minute would bury the runs list).
  */
-export type PassScope = 'feed' | 'push' | 'scan' | 'full' | 'reconcile';
+export type PassScope = 'feed' | 'push' | 'scan' | 'full' | 'reconcile' | 'pull';
 
-const RUN_KIND: Readonly<Record<PassScope, RunKind>> = { feed: 'feed', push: 'push', scan: 'scan', full: 'sync', reconcile: 'reconcile' };
+const RUN_KIND: Readonly<Record<PassScope, RunKind>> = { feed: 'feed', push: 'push', scan: 'scan', full: 'sync', reconcile: 'reconcile', pull: 'pull' };
 
 export interface PassDeps {
   /** The Bitrix database (reads b_crm_*, writes b_b24xero_*). */
@@ -81,6 +86,8 @@ export interface PassResult {
   stats: PushStats;
   plan: PlanEntry[];
   settingsProblems: SettingsProblem[];
+  /** What the pull part did (null when the pass had none: 'feed', 'push', 'scan'). */
+  pulled: PullPassSummary | null;
 }
 
 const INVOICE_SCANS: ReadonlyArray<[ScanKind, InvoiceKind]> = [['smart_invoice', 'smart'], ['legacy_invoice', 'legacy']];
@@ -156,24 +163,45 @@ async function lockedPass(deps: PassDeps, options: PassOptions): Promise<PassRes
   });
 
   let collected: CollectedWork | null = null;
+  let pulled: PullPassSummary | null = null;
+  // The pull needs the tenant although it needs no organisation context; the push settles it only when it calls.
+  const pull = async (everything: boolean) => {
+    if (deps.connect && !ctx.tenantId) ctx.tenantId = await deps.connect();
+    pulled = await pullForPass({ ...ctx, runId }, { everything });
+    ctx.stats.pulled += pulled.queued;
+  };
   try {
     await deps.checkAccess?.();
-    ctx.settingsChanged = scope !== 'feed' && await settingsChangedSinceLastPlan(ctx);
-    collected = await collectWork(ctx, newClaimerId(options.instance), { feedOnly: scope === 'feed' });
-    // Items first, so the invoices pushed below can carry their ItemCode.
-    if (options.allProducts) await syncAllItems(ctx);
-    const done = await processWork(ctx, collected.work, options.checkpoint);
-    if (scope === 'scan' || scope === 'full' || scope === 'reconcile') await scanAll(ctx, options, done, scope === 'reconcile');
-    if (scope !== 'feed') await replanAfterSettingsChange(ctx, done);
-    await flushCreates(ctx);
-    // Items created this pass exist in Xero but not in the stored context, which was read before them.
-    await orgSource.remember(ctx.pushedItems);
-    if (collected.claim && collected.claim.changeIds.length > 0) {
-      await completeChanges(state, collected.claim.claimer, collected.claim.changeIds);
+    if (scope === 'pull') {
+      await pull(false);
+    } else {
+      ctx.settingsChanged = scope !== 'feed' && await settingsChangedSinceLastPlan(ctx);
+      collected = await collectWork(ctx, newClaimerId(options.instance), { feedOnly: scope === 'feed' });
+      // Items first, so the invoices pushed below can carry their ItemCode.
+      if (options.allProducts) await syncAllItems(ctx);
+      const done = await processWork(ctx, collected.work, options.checkpoint);
+      if (scope === 'scan' || scope === 'full' || scope === 'reconcile') await scanAll(ctx, options, done, scope === 'reconcile');
+      if (scope !== 'feed') await replanAfterSettingsChange(ctx, done);
+      await flushCreates(ctx);
+      // Items created this pass exist in Xero but not in the stored context, which was read before them.
+      await orgSource.remember(ctx.pushedItems);
+      if (collected.claim && collected.claim.changeIds.length > 0) {
+        await completeChanges(state, collected.claim.claimer, collected.claim.changeIds);
+      }
+      // What the push just wrote comes back through If-Modified-Since and is compared away; what Xero's users did
+      // since the last pull is queued for Bitrix.
+      if (scope === 'full' || scope === 'reconcile') {
+        options.checkpoint?.();
+        await pull(scope === 'reconcile');
+      }
     }
     ctx.stats.apiCalls = calls;
-    await finishRun(state, runId, { status: 'ok', stats: { ...ctx.stats } });
-    return { runId, dryRun, stats: ctx.stats, plan: ctx.plan, settingsProblems: problems };
+    const done = pulled as PullPassSummary | null;
+    const idlePull = scope === 'pull' && done !== null && done.queued === 0 && done.invoices.changedInvoiceIds.length === 0
+      && done.transactionsStored === 0 && done.problems.length === 0;
+    if (idlePull && !dryRun) await discardRun(state, runId);
+    else await finishRun(state, runId, { status: 'ok', stats: { ...ctx.stats } });
+    return { runId, dryRun, stats: ctx.stats, plan: ctx.plan, settingsProblems: problems, pulled };
   } catch (error) {
     await orgSource.remember(ctx.pushedItems).catch(() => undefined);
     ctx.stats.apiCalls = calls;
@@ -188,6 +216,7 @@ async function lockedPass(deps: PassDeps, options: PassOptions): Promise<PassRes
 
 /** The frequent scopes skip without a run row when idle: a daemon ticking every few seconds must not fill b_b24xero_run. */
 async function hasWork(state: StateDb, scope: PassScope, settings: PushContext['settings']): Promise<boolean> {
+  if (scope === 'pull') return (await firstInvoiceLinkTime(state)) !== null;
   if (scope !== 'feed' && scope !== 'push') return true;
   if (await hasWaitingChanges(state)) return true;
   if (scope === 'feed') return false;

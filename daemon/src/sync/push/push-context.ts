@@ -14,7 +14,9 @@ export type PushGateway = Pick<XeroGateway,
   | 'getOrganisation' | 'getTaxRates' | 'getAccounts' | 'getCurrencies' | 'getItems'
   | 'getContacts' | 'createContacts' | 'updateContacts'
   | 'getInvoices' | 'createInvoices' | 'updateInvoices' | 'getOnlineInvoice'
-  | 'updateItems'>;
+  | 'updateItems'
+  // The way back (sync/pull) reads through the same gateway, so both directions share one count and budget.
+  | 'getPayments' | 'getCreditNotes' | 'getBankTransactions'>;
 
 export type PushLogger = GatewayLogger;
 

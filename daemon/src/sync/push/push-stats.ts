@@ -12,11 +12,13 @@ export interface PushStats {
   itemsPushed: number;
   warnings: number;
   apiCalls: number;
+  /** Inbox rows the pull queued for Bitrix (stage moves and Xero fields). */
+  pulled: number;
 }
 
 export function emptyStats(): PushStats {
   return {
     created: 0, updated: 0, unchanged: 0, skipped: 0, conflicts: 0, failed: 0, recovered: 0,
-    contactsCreated: 0, contactsUpdated: 0, itemsPushed: 0, warnings: 0, apiCalls: 0,
+    contactsCreated: 0, contactsUpdated: 0, itemsPushed: 0, warnings: 0, apiCalls: 0, pulled: 0,
   };
 }
