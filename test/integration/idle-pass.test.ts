@@ -37,11 +37,23 @@ describe('an idle pass', () => {
     expect(JSON.parse(first.stdout).stats.created).toBe(4);
 
     const since = lastSeq(world);
-    const idle = await runCli(['sync', '--once', '--json'], world.env());
+    const idle = await runCli(['sync', '--once', '--push-only', '--json'], world.env());
     expect(idle.code, idle.stderr).toBe(0);
     const stats = JSON.parse(idle.stdout).stats;
     expect(stats).toMatchObject({ apiCalls: 0, created: 0, updated: 0, unchanged: 4 });
     expect(apiCallsSince(since)).toEqual([]);
+  });
+
+  it('with the pull (the default), an idle pass costs one call: GET Invoices If-Modified-Since the pull cursor', async () => {
+    // The first pull reads the invoices pushed above and sweeps the transaction feeds once.
+    expect((await runCli(['sync', '--once', '--json'], world.env())).code).toBe(0);
+    const since = lastSeq(world);
+    const idle = await runCli(['sync', '--once', '--json'], world.env());
+    expect(idle.code, idle.stderr).toBe(0);
+    expect(JSON.parse(idle.stdout).stats).toMatchObject({ apiCalls: 1, created: 0, updated: 0, pulled: 0 });
+    const calls = apiCallsSince(since);
+    expect(calls.map((c) => `${c.method} ${c.path}`)).toEqual(['GET /api.xro/2.0/Invoices']);
+    expect(calls[0]!.headers['if-modified-since']).toBeTruthy();
   });
 
   it('still plans and pushes an invoice edited after its push', async () => {

@@ -209,7 +209,7 @@ describe.each(KINDS)('invoice pull: $kind invoices', (K: InvoiceKindAdapter) => 
     const other = await newInvoice(800);
     admin(`invoices/${other.xeroId}/approve`);
     admin(`invoices/${other.xeroId}/email`);
-    const full = await world.pass();
+    const full = await world.pass({ pull: true });
     expect(full.pulled?.invoices.stageMoves).toBeGreaterThanOrEqual(1);
     expect(full.stats.pulled).toBeGreaterThanOrEqual(1);
     apply();

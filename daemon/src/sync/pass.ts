@@ -66,6 +66,8 @@ export interface PassOptions {
   allProducts?: boolean;
   /** Default 'full'. */
   scope?: PassScope;
+  /** 'full' and 'reconcile' end with the pull (default true); false pushes only (`sync --once --push-only`). */
+  pull?: boolean;
   /**
    * Overrides the start line of creates (default: option start_date, else the day the daemon first ran):
    * null lets history through (backfill); a date moves the line for this pass only.
@@ -190,7 +192,7 @@ async function lockedPass(deps: PassDeps, options: PassOptions): Promise<PassRes
       }
       // What the push just wrote comes back through If-Modified-Since and is compared away; what Xero's users did
       // since the last pull is queued for Bitrix.
-      if (scope === 'full' || scope === 'reconcile') {
+      if ((scope === 'full' || scope === 'reconcile') && options.pull !== false) {
         options.checkpoint?.();
         await pull(scope === 'reconcile');
       }

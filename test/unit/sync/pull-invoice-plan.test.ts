@@ -83,9 +83,11 @@ describe('planPulledInvoice', () => {
     expect(planPulledInvoice(xero({ status: 'AUTHORISED', sentToContact: true }), legacy('X'), undefined).left).toMatchObject({ why: 'behind' });
     expect(planPulledInvoice(xero({ status: 'VOIDED' }), legacy('P'), undefined).stage).toMatchObject({ stageId: 'D' });
   });
-  it('amount due within half a cent is unchanged', () => {
-    expect(planPulledInvoice(xero({ amountDue: 100.004 }), smart(), undefined).fields).toEqual({});
-    expect(planPulledInvoice(xero({ amountDue: 99.99 }), smart(), undefined).fields).toEqual({ UF_CRM_XERO_AMOUNT_DUE: 99.99 });
+  it('amount due within half a cent is unchanged; a draft owes nothing yet, so its amount due is not copied', () => {
+    const approved = smart(1, 'DT31_1:N', { status: 'AUTHORISED', url: 'https://in.xero.com/a' });
+    expect(planPulledInvoice(xero({ status: 'AUTHORISED', amountDue: 100.004 }), approved, undefined).fields).toEqual({});
+    expect(planPulledInvoice(xero({ status: 'AUTHORISED', amountDue: 99.99 }), approved, undefined).fields).toEqual({ UF_CRM_XERO_AMOUNT_DUE: 99.99 });
+    expect(planPulledInvoice(xero({ status: 'DRAFT', amountDue: 42 }), smart(), undefined).fields).toEqual({});
   });
   it('the staff deep link is not an online invoice', () => {
     expect(isOnlineInvoiceUrl('https://go.xero.com/AccountsReceivable/View.aspx?InvoiceID=1')).toBe(false);

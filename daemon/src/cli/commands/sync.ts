@@ -14,14 +14,15 @@ export const EXIT_LOCKED = 3;
 
 export const command: CliCommand = {
   name: 'sync',
-  summary: 'one full sync pass (change feed + safety scan + push to Xero); --dry-run shows the plan only',
-  usage: 'b24xero sync --once [--dry-run] [--json] [--all-products]',
+  summary: 'one full sync pass (change feed + safety scan + push to Xero, then what changed in Xero back to Bitrix); --dry-run shows the plan only',
+  usage: 'b24xero sync --once [--dry-run] [--json] [--all-products] [--push-only]',
   help: [
     'options:',
     '  --once          required: one pass, then exit (the long-running daemon is `b24xero run`)',
     '  --dry-run       show the plan with field-level diffs; no Xero write, no state change',
     '  --json          the summary (or plan) as JSON on stdout; log lines stay on stderr',
     '  --all-products  also make every catalog product a Xero Item (default: only products used on invoices)',
+    '  --push-only     leave out the pull at the end (Xero statuses, amounts due and payments back to Bitrix)',
     'Exit codes: 0 the pass ran (per-record failures are reported, not fatal), 1 it could not run or Xero refused',
     'the tenant part-way (what was pushed is kept), 2 bad usage, 3 another process holds the portal\'s lock.',
   ],
@@ -40,7 +41,7 @@ export const command: CliCommand = {
       try {
         result = await runSyncPass(
           app.passDeps(),
-          { instance: config.instance, dryRun: options.dryRun, allProducts: options.allProducts, timeZone: config.bitrixTimezone },
+          { instance: config.instance, dryRun: options.dryRun, allProducts: options.allProducts, timeZone: config.bitrixTimezone, pull: !options.pushOnly },
         );
       } catch (error) {
         if (error instanceof InstanceLockedError) {
@@ -78,7 +79,8 @@ function printSummary(out: Writable, result: PassResult): void {
   const s = result.stats;
   writeLine(out, `${result.dryRun ? 'dry run' : 'sync'} #${result.runId}: ${s.created} created, ${s.updated} updated, ${s.unchanged} unchanged, ` +
     `${s.skipped} skipped, ${s.conflicts} conflicts, ${s.failed} failed, ${s.recovered} recovered; ` +
-    `contacts ${s.contactsCreated} created / ${s.contactsUpdated} updated, items ${s.itemsPushed}; ${s.apiCalls} Xero API calls`);
+    `contacts ${s.contactsCreated} created / ${s.contactsUpdated} updated, items ${s.itemsPushed}; ` +
+    `${result.pulled ? `${s.pulled} ${result.dryRun ? 'would be queued' : 'queued'} for Bitrix from Xero; ` : ''}${s.apiCalls} Xero API calls`);
   for (const problem of result.settingsProblems) writeLine(out, `  option: ${problem.message}`);
   for (const entry of result.plan) {
     if (!result.dryRun && entry.action !== 'error' && entry.action !== 'conflict') continue;
@@ -88,9 +90,9 @@ function printSummary(out: Writable, result: PassResult): void {
   }
 }
 
-function parse(args: string[]): { dryRun: boolean; json: boolean; allProducts: boolean } {
-  const values = parseOptions(args, { once: { type: 'boolean' }, 'dry-run': { type: 'boolean' }, json: { type: 'boolean' }, 'all-products': { type: 'boolean' } });
+function parse(args: string[]): { dryRun: boolean; json: boolean; allProducts: boolean; pushOnly: boolean } {
+  const values = parseOptions(args, { once: { type: 'boolean' }, 'dry-run': { type: 'boolean' }, json: { type: 'boolean' }, 'all-products': { type: 'boolean' }, 'push-only': { type: 'boolean' } });
   // The long-running loop is `b24xero run`; this command only ever does one pass, and says so explicitly.
   if (!values.once) throw new UsageError("sync runs one pass and needs --once (the scheduled daemon is 'b24xero run')");
-  return { dryRun: values['dry-run'] ?? false, json: values.json ?? false, allProducts: values['all-products'] ?? false };
+  return { dryRun: values['dry-run'] ?? false, json: values.json ?? false, allProducts: values['all-products'] ?? false, pushOnly: values['push-only'] ?? false };
 }

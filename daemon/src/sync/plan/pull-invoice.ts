@@ -156,7 +156,9 @@ export function planPulledInvoice(xero: PulledXeroInvoice, side: BitrixPullSide,
   }
   const fields: PulledInvoicePlan['fields'] = {};
   if (side.uf.status !== status) fields.UF_CRM_XERO_STATUS = status;
-  if (xero.amountDue !== null && (side.uf.amountDue === null || Math.abs(side.uf.amountDue - xero.amountDue) >= AMOUNT_TOLERANCE)) {
+  // A draft owes nothing yet: its amount due is Xero's total, which Bitrix has already.
+  const owes = status !== 'DRAFT' && status !== 'SUBMITTED';
+  if (owes && xero.amountDue !== null && (side.uf.amountDue === null || Math.abs(side.uf.amountDue - xero.amountDue) >= AMOUNT_TOLERANCE)) {
     fields.UF_CRM_XERO_AMOUNT_DUE = xero.amountDue;
   }
   const approved = status === 'AUTHORISED' || status === 'PAID';
