@@ -68,6 +68,8 @@ export interface PassOptions {
   scope?: PassScope;
   /** 'full' and 'reconcile' end with the pull (default true); false pushes only (`sync --once --push-only`). */
   pull?: boolean;
+  /** The pull's clock for its "every 6 hours" decisions (default now; the budget benchmark replays a day). */
+  now?: Date;
   /**
    * Overrides the start line of creates (default: option start_date, else the day the daemon first ran):
    * null lets history through (backfill); a date moves the line for this pass only.
@@ -169,7 +171,7 @@ async function lockedPass(deps: PassDeps, options: PassOptions): Promise<PassRes
   // The pull needs the tenant although it needs no organisation context; the push settles it only when it calls.
   const pull = async (everything: boolean) => {
     if (deps.connect && !ctx.tenantId) ctx.tenantId = await deps.connect();
-    pulled = await pullForPass({ ...ctx, runId }, { everything });
+    pulled = await pullForPass({ ...ctx, runId }, { everything, ...(options.now && { now: options.now }) });
     ctx.stats.pulled += pulled.queued;
   };
   try {
