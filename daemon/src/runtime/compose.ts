@@ -6,11 +6,14 @@ import { secretValues } from '../config/redact.ts';
 import { xeroGatewayOptions } from '../config/xero-gateway-options.ts';
 import { connect } from '../db/connect.ts';
 import { DbGovernorBudgetStore } from '../state/governor-budget.ts';
+import type { StateDb } from '../state/tables.ts';
 import { TokenStore } from '../state/token-store.ts';
 import type { PassDeps } from '../sync/pass.ts';
+import { receiveWebhook } from '../sync/pull/webhooks.ts';
 import { SecretRedactor } from '../util/redact.ts';
 import { createXeroGateway, type XeroCallRecord, type XeroGateway, type XeroGatewayDeps, type XeroGatewayOptions } from '../xero/index.ts';
-import { closeLogger, loggerFor, type Logger } from './logger.ts';
+import type { WebhookHandler } from './http-listener.ts';
+import { closeLogger, loggerFor, scopedLogger, type Logger } from './logger.ts';
 
 /**
  * The daemon's one composition root: configuration → database → state → gateway (handed its token and budget
@@ -45,6 +48,8 @@ export interface Composition {
   gateway(): XeroGateway;
   /** What sync/ and pull take: { db, gateway, connect, log }. */
   passDeps(): PassDeps;
+  /** The handler of POST /webhooks/xero when XERO_WEBHOOK_KEY is set; null (answered 503) without it. */
+  webhook(): WebhookHandler | null;
   /** Closes the pool and flushes the logger. Idempotent and never throws. */
   close(): Promise<void>;
 }
@@ -60,6 +65,7 @@ export function composeFromConfig(config: Config, options: ComposeOptions = {}):
   const log = loggerFor(config, options.logStream, redactor);
   const db = connect<any>(config.bitrixDbUrl, { connectionLimit: options.connectionLimit ?? 4 });
   let gateway: XeroGateway | null = null;
+  let webhook: WebhookHandler | null = null;
   let closing: Promise<void> | null = null;
   const app: Composition = {
     config, redactor, log, db,
@@ -72,6 +78,17 @@ export function composeFromConfig(config: Config, options: ComposeOptions = {}):
     passDeps() {
       const gw = app.gateway();
       return { db, gateway: gw, connect: () => gw.connect(), checkAccess: () => gw.checkAccess(ACCESS_CHECK_MAX_AGE_MS), log };
+    },
+    webhook() {
+      const key = config.xero.webhookKey;
+      if (key === null) return null;
+      const deps = {
+        state: db as StateDb, key, log: scopedLogger(log, { job: 'webhooks' }), foreignTenantsLogged: new Set<string>(),
+        // Answered without a Xero call: until the gateway's first call settles the tenant, every event is stored.
+        tenantId: () => config.xero.tenantId ?? gateway?.settledTenantId ?? null,
+      };
+      webhook ??= (input) => receiveWebhook(deps, input);
+      return webhook;
     },
     close() {
       closing ??= (async () => {

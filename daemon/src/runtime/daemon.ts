@@ -10,7 +10,7 @@ import { Health, type TroubleSource } from './health.ts';
 import { HttpListener, ListenAddressError, type WebhookHandler } from './http-listener.ts';
 import { DaemonMetrics } from './metrics.ts';
 import { InstanceLease } from './instance-lease.ts';
-import { daemonJobs, jobSchedules, type DaemonJob, type JobReport } from './jobs.ts';
+import { daemonJobs, jobSchedules, webhooksEnabled, type DaemonJob, type JobReport } from './jobs.ts';
 import { Scheduler, type JobContext, type JobEnd } from './scheduler.ts';
 import { createNotifier, type Notifier } from './sd-notify.ts';
 import { readSnapshot } from './snapshot.ts';
@@ -38,7 +38,7 @@ export interface DaemonOptions {
   backoffMs?: number;
   /** Overrides the job list (tests); default daemonJobs() from the configuration and the module's options. */
   jobs?: (defaults: DaemonJob[]) => DaemonJob[];
-  /** Xero webhooks on /webhooks/xero (the pull's receiveWebhook); absent: answered 503. */
+  /** Xero webhooks on /webhooks/xero; default the composition's (receiveWebhook while XERO_WEBHOOK_KEY is set, else 503). */
   webhook?: WebhookHandler;
 }
 
@@ -110,7 +110,10 @@ export class Daemon {
     await this.#lease.acquire();
     const { settings, problems } = await readSettings(app.db);
     for (const p of problems) app.log.warn('module option ignored', { key: p.key, message: p.message });
-    const schedules = jobSchedules(app.config.syncSchedule, settings);
+    if (app.config.xero.webhookKey !== null && !app.config.httpListen) {
+      app.log.warn('XERO_WEBHOOK_KEY is set but HTTP_LISTEN is not: no webhook can arrive, so Xero is polled every minute');
+    }
+    const schedules = jobSchedules(app.config.syncSchedule, settings, app.config);
     const defaults = daemonJobs(schedules, {
       passDeps: (job, ctx) => this.#passDeps(job, ctx),
       passOptions: { instance: app.config.instance, timeZone: app.config.bitrixTimezone, releaseClaimsAfterSeconds: 5 },
@@ -170,7 +173,7 @@ export class Daemon {
     try {
       this.#http = new HttpListener({
         listen: config.httpListen, allowRemote: config.httpAllowRemote, health: this.health, metrics: this.metrics,
-        webhook: this.#o.webhook ?? null, log,
+        webhook: this.#webhook(), log,
       });
     } catch (error) {
       if (error instanceof ListenAddressError) throw new DaemonSetupError(error.message);
@@ -178,6 +181,17 @@ export class Daemon {
     }
     await this.#http.start();
     log.info('http listening', { address: `${config.httpListen.host}:${this.#http.port}`, routes: ['/healthz', '/metrics', '/webhooks/xero'] });
+  }
+
+  /** The webhook handler; events it stored are processed at once rather than at the job's next tick. */
+  #webhook(): WebhookHandler | null {
+    const handler = this.#o.webhook ?? this.#app.webhook();
+    if (!handler) return null;
+    return async (input) => {
+      const answer = await handler(input);
+      if (answer.status === 200) this.#scheduler?.trigger('webhooks');
+      return answer;
+    };
   }
 
   #passDeps(job: string, ctx: JobContext) {
@@ -258,7 +272,7 @@ export class Daemon {
 
   async #refresh(): Promise<void> {
     try {
-      this.health.snapshot = await readSnapshot(this.#app.db, this.#app.config.xero.dailyBudget);
+      this.health.snapshot = await readSnapshot(this.#app.db, this.#app.config.xero.dailyBudget, { webhooks: webhooksEnabled(this.#app.config) });
       if (this.health.trouble('database') && this.health.mayTry('database')) await this.#recovered('database');
     } catch (error) {
       if (failureSource(error) === 'database' && this.health.mayTry('database')) this.#trouble('database', (error as Error).message);

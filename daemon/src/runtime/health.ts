@@ -1,3 +1,5 @@
+import type { WebhookHealth } from '../state/status-report.ts';
+
 /**
  * What the daemon knows about itself: the last passes and their counts, and what is wrong right now (the database,
  * Xero or the instance lock), each trouble with its own back-off. It makes the one STATUS= line `systemctl status`
@@ -22,6 +24,8 @@ export interface Snapshot {
   lagSeconds: number;
   budgetUsed: number | null;
   budgetCap: number;
+  /** Present while webhooks are on (XERO_WEBHOOK_KEY). */
+  webhooks?: WebhookHealth;
 }
 
 export interface HealthOptions {
@@ -108,6 +112,7 @@ export class Health {
       if (s.conflicts > 0) parts.push(`${s.conflicts} conflicts`);
       parts.push(`budget ${s.budgetUsed === null ? s.budgetCap : s.budgetCap - s.budgetUsed}/${s.budgetCap}`, `lag ${s.lagSeconds} s`);
     }
+    if (s?.webhooks?.warning) parts.push(`webhooks: ${s.webhooks.pending} waiting since ${Math.round((s.webhooks.oldestPendingSeconds ?? 0) / 60)} min`);
     if (this.lastError && this.#troubles.size === 0) parts.push(`last error: ${firstLine(this.lastError)}`);
     return parts.join(' · ');
   }
@@ -125,6 +130,8 @@ export class Health {
       ...(this.snapshot ?? {}),
       troubles: this.troubles.map((t) => ({ source: t.source, message: t.message, since: t.since.toISOString(), retryAt: t.retryAt.toISOString() })),
       lastError: this.lastError,
+      // Warnings leave /healthz at 200: the daemon works, but a person should look.
+      warnings: this.snapshot?.webhooks?.warning ? [this.snapshot.webhooks.warning] : [],
       statusLine: this.statusLine(),
     };
   }

@@ -1,7 +1,9 @@
+import type { Config, XeroConfig } from '../config/config.ts';
 import type { Settings } from '../domain/settings.ts';
 import { runPassHoldingLock, type PassDeps, type PassOptions, type PassResult, type PassScope } from '../sync/pass.ts';
 import type { TroubleSource } from './health.ts';
 import type { Job, JobContext } from './scheduler.ts';
+import { runWebhookJob, type WebhookPullers } from './webhook-job.ts';
 
 /** What a job reports for STATUS= and /metrics (null when it had nothing to do). */
 export interface JobReport {
@@ -27,6 +29,8 @@ export interface JobSchedules {
   nightly: string;
   /** The way back: what changed in Xero (default every minute, at second 30 so it does not meet the push's tick). */
   pull: string;
+  /** Processing of stored webhook events (every 2 s); null while webhooks are off. */
+  webhooks: string | null;
 }
 
 export const DEFAULT_FEED_SCHEDULE = '*/5 * * * * *';
@@ -34,15 +38,34 @@ export const DEFAULT_NIGHTLY_SCHEDULE = '17 3 * * *';
 /** An idle pull is one call: 1,440 a day at this schedule, inside issue 7's 1,500 for an idle day (bench/pull.ts). */
 export const DEFAULT_PULL_SCHEDULE = '30 * * * * *';
 const DEFAULT_SYNC_SCHEDULE = '* * * * *';
+/** With webhooks on, the pull is a safety poll for hints that never came: every 5 minutes (288 calls an idle day). */
+export const WEBHOOK_PULL_SCHEDULE = '30 */5 * * * *';
+/** Cheap when idle: one probe of the pending-events index. */
+export const WEBHOOK_SCHEDULE = '*/2 * * * * *';
+
+export type WebhookConfig = { xero: Pick<XeroConfig, 'webhookKey'> } & Pick<Config, 'httpListen'>;
+
+/** Webhooks can arrive: a key to check them with (XERO_WEBHOOK_KEY) and a listener to receive them (HTTP_LISTEN). */
+export function webhooksEnabled(config: WebhookConfig): boolean {
+  return config.xero.webhookKey !== null && config.httpListen !== null;
+}
+
+/** The pull's schedule: every minute, or every 5 minutes while webhooks bring changes at once. */
+export function pullSchedule(config: WebhookConfig): string {
+  return webhooksEnabled(config) ? WEBHOOK_PULL_SCHEDULE : DEFAULT_PULL_SCHEDULE;
+}
 
 /** SYNC_SCHEDULE wins when it was changed from its default; otherwise the options page's schedules apply. */
-export function jobSchedules(configSchedule: string, settings: Pick<Settings, 'syncSchedule' | 'scanSchedule'>): JobSchedules {
+export function jobSchedules(
+  configSchedule: string, settings: Pick<Settings, 'syncSchedule' | 'scanSchedule'>, config: WebhookConfig = { xero: { webhookKey: null }, httpListen: null },
+): JobSchedules {
   return {
     feed: DEFAULT_FEED_SCHEDULE,
     push: configSchedule !== DEFAULT_SYNC_SCHEDULE ? configSchedule : settings.syncSchedule,
     scan: settings.scanSchedule,
     nightly: DEFAULT_NIGHTLY_SCHEDULE,
-    pull: DEFAULT_PULL_SCHEDULE,
+    pull: pullSchedule(config),
+    webhooks: webhooksEnabled(config) ? WEBHOOK_SCHEDULE : null,
   };
 }
 
@@ -50,6 +73,8 @@ export interface JobDeps {
   /** The pass dependencies for one job run (its gateway checkpointed, its logger scoped to the job). */
   passDeps(job: string, ctx: JobContext): PassDeps;
   passOptions: Omit<PassOptions, 'scope' | 'checkpoint'>;
+  /** Pullers for webhook hints beyond webhook-job.ts's defaults (the contact pull, once it exists). */
+  pullers?: Partial<WebhookPullers>;
 }
 
 /**
@@ -68,6 +93,10 @@ export function daemonJobs(schedules: JobSchedules, deps: JobDeps): DaemonJob[] 
     pass('scan', schedules.scan, 'scan', true),
     pass('nightly', schedules.nightly, 'reconcile'),
     pass('pull', schedules.pull, 'pull', true),
+    ...(schedules.webhooks ? [{
+      name: 'webhooks', schedule: schedules.webhooks, needs: ['database', 'xero'] as const,
+      run: (ctx: JobContext) => runWebhookJob(deps.passDeps('webhooks', ctx), deps.pullers, ctx.checkpoint),
+    }] : []),
   ];
 }
 

@@ -37,6 +37,11 @@ export class DaemonMetrics {
     gauge('b24xero_conflicts', 'Invoices edited in Bitrix after Xero approved them', () => health.snapshot?.conflicts ?? null);
     gauge('b24xero_inbox_pending', 'Inbox rows waiting for the Bitrix module to apply them', () => health.snapshot?.pendingInbox ?? null);
     gauge('b24xero_change_feed_lag_seconds', 'Age of the oldest change-feed row still waiting', () => health.snapshot?.lagSeconds ?? null);
+    gauge('b24xero_webhook_events_pending', 'Xero webhook events stored and not yet processed (only while webhooks are on)', () => health.snapshot?.webhooks?.pending ?? null);
+    gauge('b24xero_webhook_oldest_pending_seconds', 'Age of the oldest unprocessed webhook event (0 when none)', () => {
+      const w = health.snapshot?.webhooks;
+      return w ? w.oldestPendingSeconds ?? 0 : null;
+    });
     gauge('b24xero_xero_budget_remaining', 'Calls left in today’s (UTC) daily budget', () => {
       const s = health.snapshot;
       return s ? s.budgetCap - (s.budgetUsed ?? 0) : null;

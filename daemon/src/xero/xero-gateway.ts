@@ -145,6 +145,7 @@ export class XeroGateway {
   #applied: string | null = null;
   #ready: Promise<Ready> | null = null;
   #accessCheckedAt: number | null = null;
+  #settledTenantId: string | null = null;
 
   constructor(options: XeroGatewayOptions, deps: XeroGatewayDeps = {}) {
     this.#o = resolveGatewayOptions(options);
@@ -173,6 +174,14 @@ export class XeroGateway {
     this.#api = this.#xero.accountingApi;
     this.#api.basePath = this.#o.apiUrl;
     this.#api.setDefaultAuthentication(requestDeadline(this.#o.timeoutMs));
+  }
+
+  /**
+   * The tenant without asking Xero: the configured one, else the one the first call settled ('' for a Custom
+   * Connection without one); null before that. For the webhook receiver, which must answer without a Xero call.
+   */
+  get settledTenantId(): string | null {
+    return this.#o.tenantId ?? this.#settledTenantId;
   }
 
   /** Obtains a token and settles the tenant; every method does this on first use, `connect()` just does it now. */
@@ -345,6 +354,7 @@ export class XeroGateway {
         tenantId, minuteLimit: this.#o.minuteLimit, dailyBudget: this.#o.dailyBudget, store: this.#budgetStore,
         clock: this.#clock, ...this.#governorTuning,
       });
+      this.#settledTenantId = tenantId;
       this.#log?.info('xero gateway ready', { tenantId, auth: this.#o.auth, apiUrl: this.#o.apiUrl });
       return { tenantId, governor };
     })().catch((err: unknown) => {

@@ -13,7 +13,9 @@ export const command: CliCommand = {
   help: [
     'Runs until SIGTERM/SIGINT (the first stops gracefully within 30 s, a second at once). Schedules: the change',
     'feed every 5 s, the push pass on SYNC_SCHEDULE (or the module option sync_schedule), the safety scan on the',
-    'module option scan_schedule (default every 15 minutes), the metadata refresh and full reconcile at 03:17.',
+    'module option scan_schedule (default every 15 minutes), the metadata refresh and full reconcile at 03:17,',
+    'the pull from Xero every minute — every 5 minutes with XERO_WEBHOOK_KEY, whose events are processed within',
+    'seconds (POST /webhooks/xero on HTTP_LISTEN).',
     'JSON log lines go to stdout (journald). Exit codes: 0 stopped, 1 failed, 3 another process runs this',
     'instance, 78 configuration error (the unit does not restart on it).',
   ],

@@ -1,5 +1,6 @@
 import type { Writable } from 'node:stream';
 import { withComposition } from '../../runtime/compose.ts';
+import { webhooksEnabled } from '../../runtime/jobs.ts';
 import { changeFeedBacklog, changeFeedLagSeconds } from '../../state/change-feed.ts';
 import { budgetUsedToday } from '../../state/governor-budget.ts';
 import { countPendingInbox } from '../../state/inbox.ts';
@@ -7,7 +8,7 @@ import { countLinks } from '../../state/links.ts';
 import { migrationStatus } from '../../state/migrator.ts';
 import { countOpenErrors } from '../../state/record-errors.ts';
 import { listRecentRuns } from '../../state/runs.ts';
-import { listOpenProblems, webhookHealth } from '../../state/status-report.ts';
+import { listOpenProblems, webhookHealth, type WebhookHealth } from '../../state/status-report.ts';
 import type { RecordErrorRow, StateDb } from '../../state/tables.ts';
 import { parseOptions, UsageError, writeLine, type CliCommand } from '../command.ts';
 
@@ -51,7 +52,7 @@ export const command: CliCommand = {
         links,
         changeFeed: { ...feed, lagSeconds },
         budget: { dailyBudget: config.xero.dailyBudget, usedToday: budget?.used ?? 0, xeroRemaining: budget?.xeroRemaining ?? null },
-        webhooks: { enabled: config.xero.webhookKey !== null, ...webhooks },
+        webhooks: { enabled: webhooksEnabled(config), keySet: config.xero.webhookKey !== null, ...webhooks },
       };
       if (json) writeLine(ctx.stdout, JSON.stringify(report, null, 2));
       else printReport(ctx.stdout, report);
@@ -75,7 +76,7 @@ function printReport(out: Writable, r: {
   runs: Awaited<ReturnType<typeof listRecentRuns>>; errors: { count: number; shown: ErrorView[] }; conflicts: { count: number; shown: ErrorView[] };
   openErrors: { error: number; warning: number }; pendingInbox: number; links: Record<string, Record<string, number | undefined>>;
   changeFeed: { waiting: number; leased: number; lagSeconds: number }; budget: { dailyBudget: number; usedToday: number };
-  webhooks: { enabled: boolean; lastReceivedAt: string | null; pending: number };
+  webhooks: WebhookView;
 }): void {
   const line = (text = '') => writeLine(out, text);
   line(`instance      ${r.instance}`);
@@ -85,7 +86,8 @@ function printReport(out: Writable, r: {
   line(`pending inbox ${r.pendingInbox}${r.pendingInbox > 0 ? ' (applied by the Bitrix module agent)' : ''}`);
   line(`change feed   ${r.changeFeed.waiting} waiting, ${r.changeFeed.leased} in progress, lag ${r.changeFeed.lagSeconds} s`);
   line(`budget        ${r.budget.dailyBudget - r.budget.usedToday}/${r.budget.dailyBudget} Xero calls left today (UTC)`);
-  line(`webhooks      ${r.webhooks.enabled ? `on, last received ${r.webhooks.lastReceivedAt ? `${r.webhooks.lastReceivedAt} UTC` : 'never'}, ${r.webhooks.pending} unprocessed` : 'off (XERO_WEBHOOK_KEY unset; changes in Xero are polled)'}`);
+  line(`webhooks      ${webhookLine(r.webhooks)}`);
+  if (r.webhooks.warning) line(`  WARNING: ${r.webhooks.warning}`);
   line('links');
   for (const [entity, byState] of Object.entries(r.links)) {
     const parts = Object.entries(byState).map(([s, n]) => `${s} ${n}`);
@@ -99,6 +101,17 @@ function printReport(out: Writable, r: {
   }
   printProblems(line, 'open errors', r.errors);
   printProblems(line, 'conflicts (edited in Bitrix after Xero approved the invoice; Xero is left as it is)', r.conflicts);
+}
+
+type WebhookView = { enabled: boolean; keySet: boolean } & WebhookHealth;
+
+function webhookLine(w: WebhookView): string {
+  const received = `last received ${w.lastReceivedAt ? `${w.lastReceivedAt} UTC` : 'never'}`;
+  const pending = w.pending > 0 ? `${w.pending} unprocessed, the oldest for ${w.oldestPendingSeconds ?? 0} s` : 'none unprocessed';
+  if (w.enabled) return `on (safety poll every 5 minutes), ${received}, ${pending}`;
+  const why = w.keySet ? 'XERO_WEBHOOK_KEY is set but HTTP_LISTEN is not' : 'XERO_WEBHOOK_KEY unset';
+  // Events can still wait from a time webhooks were on; say so rather than hide them.
+  return `off (${why}; changes in Xero are polled every minute)${w.pending > 0 ? `; ${pending}` : ''}`;
 }
 
 function printProblems(line: (text?: string) => void, title: string, list: { count: number; shown: ErrorView[] }): void {
