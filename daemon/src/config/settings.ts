@@ -79,7 +79,7 @@ export function parseSettings(values: ReadonlyMap<string, string | null>): Setti
 }
 
 /** 'YYYY-MM-DD' naming a real day (what the options page's date field and the installer save). */
-function calendarDate(raw: string): string {
+export function calendarDate(raw: string): string {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(raw);
   const day = m ? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))) : null;
   if (!day || day.toISOString().slice(0, 10) !== raw) throw new Error(`must be a date YYYY-MM-DD, got '${raw}'`);

@@ -137,34 +137,7 @@ async function lockedPass(deps: PassDeps, options: PassOptions): Promise<PassRes
     for (const problem of problems) log.warn('module option ignored', { key: problem.key, message: problem.message });
   }
 
-  let calls = 0;
-  const gateway = countingGateway(deps.gateway, () => { calls++; });
-  // The organisation context comes from b_b24xero_org_cache while fresh (each pass is a new process: without the
-  // table every pass with work would spend five calls on it), from Xero otherwise or once a failure shows it stale;
-  // the nightly reconcile reads it again whatever its age.
-  const orgSource = createOrgSource({
-    state, log,
-    ...(scope === 'reconcile' && { ttlSeconds: 0 }),
-    tenant: async () => {
-      if (deps.connect) {
-        try {
-          ctx.tenantId = await deps.connect();
-        } catch (error) {
-          throw new OrgUnavailableError(error);
-        }
-      }
-      return ctx.tenantId;
-    },
-    fetch: () => loadOrgContext(gateway),
-  });
-  const ctx: PushContext = createPushContext({
-    db: deps.db, gateway, settings, instance: options.instance, tenantId: '', dryRun, runId, log,
-    ...(options.timeZone !== undefined && { timeZone: options.timeZone }),
-    startLine: options.startLine !== undefined ? options.startLine
-      : await resolveStartLine(state, settings, { dryRun, ...(options.timeZone !== undefined && { timeZone: options.timeZone }) }),
-    org: () => orgSource.get(),
-    onFailure: (code) => orgSource.noteFailure(code),
-  });
+  const { ctx, orgSource, calls } = await openPassContext(deps, options, { settings, runId, log, freshOrg: scope === 'reconcile' });
 
   let collected: CollectedWork | null = null;
   let pulled: PullPassSummary | null = null;
@@ -199,7 +172,7 @@ async function lockedPass(deps: PassDeps, options: PassOptions): Promise<PassRes
         await pull(scope === 'reconcile');
       }
     }
-    ctx.stats.apiCalls = calls;
+    ctx.stats.apiCalls = calls();
     const done = pulled as PullPassSummary | null;
     const idlePull = scope === 'pull' && done !== null && done.queued === 0 && done.invoices.changedInvoiceIds.length === 0
       && done.transactionsStored === 0 && done.problems.length === 0;
@@ -208,7 +181,7 @@ async function lockedPass(deps: PassDeps, options: PassOptions): Promise<PassRes
     return { runId, dryRun, stats: ctx.stats, plan: ctx.plan, settingsProblems: problems, pulled };
   } catch (error) {
     await orgSource.remember(ctx.pushedItems).catch(() => undefined);
-    ctx.stats.apiCalls = calls;
+    ctx.stats.apiCalls = calls();
     // The claimed rows go back (after a short pause) so the next pass retries them; nothing is lost.
     if (collected?.claim && collected.claim.changeIds.length > 0) {
       await releaseChanges(state, collected.claim.claimer, collected.claim.changeIds, { retryAfterSeconds: options.releaseClaimsAfterSeconds ?? 60 }).catch(() => undefined);
@@ -216,6 +189,48 @@ async function lockedPass(deps: PassDeps, options: PassOptions): Promise<PassRes
     await finishRun(state, runId, { status: 'failed', stats: { ...ctx.stats }, error: (error as Error).message }).catch(() => undefined);
     throw error;
   }
+}
+
+/**
+ * The push context of one run, shared by the passes and by backfill: a gateway that counts every Xero call, the
+ * organisation context from b_b24xero_org_cache while fresh (each pass is a new process: without the table every
+ * pass with work would spend five calls on it), from Xero otherwise or once a failure shows it stale — `freshOrg`
+ * (the nightly reconcile) reads it again whatever its age — and the start line of creates.
+ */
+export async function openPassContext(
+  deps: PassDeps,
+  options: Pick<PassOptions, 'instance' | 'dryRun' | 'timeZone' | 'startLine'>,
+  run: { settings: PushContext['settings']; runId: number; log: PushLogger; freshOrg?: boolean },
+): Promise<{ ctx: PushContext; orgSource: ReturnType<typeof createOrgSource>; calls: () => number }> {
+  const state = deps.db as StateDb;
+  const dryRun = options.dryRun ?? false;
+  const { settings, runId, log } = run;
+  let calls = 0;
+  const gateway = countingGateway(deps.gateway, () => { calls++; });
+  const orgSource = createOrgSource({
+    state, log,
+    ...(run.freshOrg && { ttlSeconds: 0 }),
+    tenant: async () => {
+      if (deps.connect) {
+        try {
+          ctx.tenantId = await deps.connect();
+        } catch (error) {
+          throw new OrgUnavailableError(error);
+        }
+      }
+      return ctx.tenantId;
+    },
+    fetch: () => loadOrgContext(gateway),
+  });
+  const ctx: PushContext = createPushContext({
+    db: deps.db, gateway, settings, instance: options.instance, tenantId: '', dryRun, runId, log,
+    ...(options.timeZone !== undefined && { timeZone: options.timeZone }),
+    startLine: options.startLine !== undefined ? options.startLine
+      : await resolveStartLine(state, settings, { dryRun, ...(options.timeZone !== undefined && { timeZone: options.timeZone }) }),
+    org: () => orgSource.get(),
+    onFailure: (code) => orgSource.noteFailure(code),
+  });
+  return { ctx, orgSource, calls: () => calls };
 }
 
 /** The frequent scopes skip without a run row when idle: a daemon ticking every few seconds must not fill b_b24xero_run. */
@@ -279,7 +294,7 @@ async function scanAll(ctx: PushContext, options: PassOptions, done: Set<string>
   }
 }
 
-function scoped(log: PushLogger, runId: number): PushLogger {
+export function scoped(log: PushLogger, runId: number): PushLogger {
   const child = (log as { child?: (meta: Record<string, unknown>) => PushLogger }).child;
   return typeof child === 'function' ? child.call(log, { run: runId }) : log;
 }

@@ -71,13 +71,14 @@ describe('matchContact', () => {
 });
 
 describe('partyIdentity', () => {
-  it("carries the planned name and ContactNumber and the Bitrix record's UF_CRM_XERO_ID into matching", () => {
+  it("carries the planned name, ContactNumber and email and the Bitrix record's UF_CRM_XERO_ID into matching", () => {
     const party = { type: 'person' as const, person: person(17, { xeroId: ' 0f0e ' }) };
     expect(partyIdentity(party, planPartyContact(party))).toEqual({
       entity: { type: 'contact', id: 17 },
       xeroId: '0f0e',
       name: 'Jane Doe',
       contactNumber: 'B24-C-17',
+      email: 'jane17@example.co.nz',
     });
     const co = { type: 'company' as const, company: company(42, []) };
     expect(partyIdentity(co, planPartyContact(co))).toMatchObject({ xeroId: null, contactNumber: 'B24-CO-42' });

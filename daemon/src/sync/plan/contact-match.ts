@@ -10,6 +10,8 @@ export interface ContactCandidate {
   contactStatus?: unknown;
   /** Set on a contact merged into another; that other contact is the live one. */
   mergedToContactID?: string | undefined;
+  /** The contact's own email (Xero's EmailAddress), for the last matching step. */
+  emailAddress?: string | undefined;
 }
 
 /** The Bitrix side being matched. */
@@ -20,6 +22,8 @@ export interface PartyIdentity {
   /** What we would send: planPartyContact(...).payload.name / .contactNumber. */
   name: string;
   contactNumber: string;
+  /** The email the payload carries (planPartyContact(...).payload.emailAddress), null without one. */
+  email?: string | null;
 }
 
 /** b_b24xero_link rows for contacts/companies (XERO_TYPE 'contact') that mention this party or any candidate. */
@@ -29,7 +33,7 @@ export interface ContactLink {
   xeroId: string | null;
 }
 
-export type MatchVia = 'link' | 'binding' | 'contact_number' | 'name';
+export type MatchVia = 'link' | 'binding' | 'contact_number' | 'name' | 'email';
 
 export type ContactMatch =
   /** Use this Xero contact (update it with the planned payload if the hash differs; set the link and binding). */
@@ -37,15 +41,17 @@ export type ContactMatch =
   /** No Xero contact is ours: create one (record intent first). */
   | { action: 'create' }
   /** Do not create, do not merge: store `error` for a person. */
-  | { action: 'blocked'; reason: 'name_taken' | 'archived'; contactID: string; error: PlanError };
+  | { action: 'blocked'; reason: 'name_taken' | 'archived' | 'email_ambiguous'; contactID: string; error: PlanError };
 
-const normalName = (name: string | undefined): string => (name ?? '').replace(/\s+/g, ' ').trim().toLowerCase();
+const normalName = (name: string | null | undefined): string => (name ?? '').replace(/\s+/g, ' ').trim().toLowerCase();
 const isActive = (c: ContactCandidate): boolean => String(c.contactStatus ?? 'ACTIVE').toUpperCase() === 'ACTIVE';
 const describe = (e: { type: string; id: number }): string => `Bitrix ${e.type} ${e.id}`;
 
 /**
  * Finds the Xero contact for a Bitrix contact/company, in the issue's order: link table → UF_CRM_XERO_ID binding →
- * Xero ContactNumber → exact name (case- and space-insensitive, as Xero's uniqueness check is).
+ * Xero ContactNumber → exact name (case- and space-insensitive, as Xero's uniqueness check is) → email (exactly one
+ * active candidate with that address and no other party's ContactNumber; more than one is a needs_person error
+ * naming them all — never a guess).
  * A same-named Xero contact that is someone else's — a different ContactNumber, or linked to another Bitrix record —
  * is never merged: the result is 'blocked' with a needs_person error naming both, and nothing is created (Xero would
  * refuse a second active contact with that name anyway). A merged contact is followed to the one it was merged into;
@@ -112,5 +118,62 @@ export function matchContact(
       },
     };
   }
-  return { action: 'create' };
+  return matchByEmail(known, party, number, ownerOf) ?? { action: 'create' };
+}
+
+function matchByEmail(
+  known: ReadonlyArray<ContactCandidate & { contactID: string }>,
+  party: PartyIdentity,
+  number: string,
+  ownerOf: (contactID: string) => ContactLink | undefined,
+): ContactMatch | null {
+  const email = normalName(party.email);
+  if (email === '') return null;
+  const holders = known.filter((c) => isActive(c) && normalName(c.emailAddress) === email && !ownerOf(c.contactID)
+    && ((c.contactNumber ?? '').trim() === '' || (c.contactNumber ?? '').trim().toLowerCase() === number));
+  if (holders.length === 0) return null;
+  if (holders.length === 1) return { action: 'use', contactID: holders[0]!.contactID, via: 'email' };
+  const named = holders.map((c) => `"${c.name ?? c.contactID}" (${c.contactID})`).join(', ');
+  return {
+    action: 'blocked',
+    reason: 'email_ambiguous',
+    contactID: holders[0]!.contactID,
+    error: {
+      code: 'contact_email_ambiguous',
+      message:
+        `${describe(party.entity)} ("${party.name}", ${party.email}) matches ${holders.length} Xero contacts by email: ${named} — ` +
+        'set UF_CRM_XERO_ID on the Bitrix record to the right one, or archive the duplicate in Xero',
+      class: 'needs_person',
+    },
+  };
+}
+
+/**
+ * The candidates of a bulk-read contact book (backfill) that can matter for these parties: same id, number, name or
+ * email, and every contact merged into from one of them. Keeps the matching order cheap over thousands of contacts.
+ */
+export function candidatesFor<C extends ContactCandidate>(known: readonly C[], parties: readonly PartyIdentity[]): C[] {
+  const ids = new Set<string>();
+  const keys = new Set<string>();
+  for (const p of parties) {
+    if (p.xeroId) ids.add(p.xeroId.toLowerCase());
+    keys.add(`n:${p.contactNumber.trim().toLowerCase()}`);
+    keys.add(`m:${normalName(p.name)}`);
+    if (normalName(p.email) !== '') keys.add(`e:${normalName(p.email)}`);
+  }
+  const byId = new Map(known.flatMap((c) => (c.contactID ? [[c.contactID.toLowerCase(), c] as const] : [])));
+  const picked = new Set<C>();
+  for (const c of known) {
+    const hit = (c.contactID && ids.has(c.contactID.toLowerCase()))
+      || keys.has(`n:${(c.contactNumber ?? '').trim().toLowerCase()}`)
+      || keys.has(`m:${normalName(c.name)}`)
+      || (normalName(c.emailAddress) !== '' && keys.has(`e:${normalName(c.emailAddress)}`));
+    if (!hit) continue;
+    let next: C | undefined = c;
+    for (let hops = 0; next && hops < 6; hops++) {
+      picked.add(next);
+      next = next.mergedToContactID ? byId.get(next.mergedToContactID.toLowerCase()) : undefined;
+    }
+  }
+  return [...picked];
 }

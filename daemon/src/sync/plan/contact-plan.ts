@@ -135,7 +135,10 @@ export function planPartyContact(party: Party): ContactPlan {
 /** What matchContact needs to know about a planned party. */
 export function partyIdentity(party: Party, plan: ContactPlan): PartyIdentity {
   const xeroId = party.type === 'company' ? party.company.xeroId : party.person.xeroId;
-  return { entity: plan.entity, xeroId: xeroId?.trim() || null, name: plan.payload.name, contactNumber: plan.payload.contactNumber };
+  return {
+    entity: plan.entity, xeroId: xeroId?.trim() || null, name: plan.payload.name, contactNumber: plan.payload.contactNumber,
+    email: plan.payload.emailAddress ?? null,
+  };
 }
 
 /**

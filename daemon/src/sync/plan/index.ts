@@ -32,6 +32,7 @@ export * from './record-update.ts';
 export * from './contact-fields.ts';
 export * from './contact-plan.ts';
 export * from './contact-match.ts';
+export * from './history-match.ts';
 export * from './item-plan.ts';
 export * from './payload-diff.ts';
 export * from './xero-projection.ts';

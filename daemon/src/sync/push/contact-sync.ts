@@ -6,7 +6,7 @@ import type { LinkRow } from '../../state/tables.ts';
 import type { Contact } from '../../xero/index.ts';
 import { whereString, XeroApiError } from '../../xero/index.ts';
 import {
-  classifyXeroValidation, diffPayload, matchContact, nameQualifiers, partyIdentity, payerOf, planPartyContact, withNameSuffix,
+  candidatesFor, classifyXeroValidation, diffPayload, matchContact, nameQualifiers, partyIdentity, payerOf, planPartyContact, withNameSuffix,
   type ContactCandidate, type ContactLink, type ContactPlan, type Party, type PartyIdentity, type PlanError,
 } from '../plan/index.ts';
 import { batchKey, fromState, intentKey } from './idempotency-keys.ts';
@@ -116,8 +116,11 @@ async function resolveParties(ctx: PushContext, parties: PartyWork[], options: {
     // Xero is asked only about what recovery needs: a bound or linked id, or an unfinished create (by ContactNumber).
     // A party Xero has never seen from us is created straight away; Xero's own uniqueness of Name and ContactNumber
     // turns a lost link into a refused create, looked up below — never a duplicate.
+    // With the whole contact book read in bulk (backfill), every party is matched against it before any create.
     const recoverable = unresolved.filter((p) => p.link?.STATE === 'creating' || !!p.link?.XERO_ID || !!p.identity.xeroId);
-    const lookup = await fetchCandidates(ctx, recoverable, 'recovery');
+    const lookup = ctx.knownContacts
+      ? { candidates: candidatesFor(ctx.knownContacts, unresolved.map((p) => p.identity)), unknown: new Map<PartyWork, PlanError>() }
+      : await fetchCandidates(ctx, recoverable, 'recovery');
     await failUnknown(ctx, lookup.unknown);
     creates = await matchParties(ctx, unresolved.filter((p) => !lookup.unknown.has(p)), lookup.candidates, updates);
   }

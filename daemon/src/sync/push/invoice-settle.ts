@@ -3,7 +3,7 @@ import { markLinkSynced } from '../../state/links.ts';
 import { recordError, resolveError } from '../../state/record-errors.ts';
 import type { Invoice } from '../../xero/index.ts';
 import { roundingWarning } from '../plan/index.ts';
-import { xeroUpdatedUtc } from './link-queries.ts';
+import { upsertSyncedLink, xeroUpdatedUtc } from './link-queries.ts';
 import type { PushContext } from './push-context.ts';
 import { clearFailure } from './record-failure.ts';
 import type { InvoiceWork } from './invoice-work.ts';
@@ -33,13 +33,29 @@ async function invoiceUrl(ctx: PushContext, invoiceID: string, status: string): 
  * ONE transaction, so a crash can never leave a synced link whose Bitrix binding was not queued (the next pass would
  * see an unchanged hash and never queue it). A crash before the commit leaves the link 'creating': find-before-create.
  */
-export async function settleInvoice(ctx: PushContext, work: InvoiceWork, xero: Invoice, contentHash: string | null): Promise<void> {
+export interface SettleOptions {
+  /** The invoice has no link row yet (backfill links what Xero already held): insert it with this key. */
+  newLinkKey?: string;
+  /**
+   * Store the organisation user's deep link without asking Xero for the online invoice (one call each): backfill
+   * links hundreds of approved invoices of the history at once.
+   */
+  deepLinkOnly?: boolean;
+}
+
+export async function settleInvoice(ctx: PushContext, work: InvoiceWork, xero: Invoice, contentHash: string | null, options: SettleOptions = {}): Promise<void> {
   const invoiceID = String(xero.invoiceID).toLowerCase();
   const status = String(xero.status ?? '').toUpperCase();
   const previous = work.link;
   const bindingStale = previous?.XERO_ID !== invoiceID || previous.XERO_STATUS !== status || work.invoice.xmlId?.toLowerCase() !== invoiceID;
-  const url = bindingStale ? await invoiceUrl(ctx, invoiceID, status) : null;
+  const url = !bindingStale ? null : options.deepLinkOnly ? xeroDeepLink(invoiceID) : await invoiceUrl(ctx, invoiceID, status);
   await ctx.state.transaction().execute(async (trx) => {
+    if (options.newLinkKey) {
+      await upsertSyncedLink(trx, {
+        entityType: work.entityType, entityId: work.invoice.id, xeroId: invoiceID, idempotencyKey: options.newLinkKey,
+        contentHash, xeroNumber: xero.invoiceNumber ?? null, tenantId: ctx.tenantId,
+      });
+    }
     await markLinkSynced(trx, { entityType: work.entityType, entityId: work.invoice.id }, {
       xeroId: invoiceID, contentHash, xeroStatus: status, xeroNumber: xero.invoiceNumber ?? null,
       xeroUpdatedUtc: xeroUpdatedUtc(xero.updatedDateUTC), tenantId: ctx.tenantId,

@@ -13,6 +13,7 @@ import { chunk } from '../../util/chunk.ts';
 import { ENTITY_OF_KIND, type InvoiceWork } from './invoice-work.ts';
 import { adoptSettingsHash, createInvoices, findCreatedInvoices, flushCreates, isXeroOwned, updateInvoices } from './invoice-writes.ts';
 import { settleInvoice } from './invoice-settle.ts';
+import { intentKey } from './idempotency-keys.ts';
 import { stopIfTenantWide } from './tenant-outage.ts';
 import { untouchedSincePush } from './untouched-since-push.ts';
 import type { PushContext } from './push-context.ts';
@@ -34,7 +35,7 @@ export interface PushOptions {
 /** Invoices read, planned and pushed together (several Xero batches of 50 each). */
 const PAGE = 1000;
 
-const READERS: Readonly<Record<InvoiceKind, (db: PushContext['db'], ids: readonly number[]) => Promise<InvoicePage>>> = {
+export const READERS: Readonly<Record<InvoiceKind, (db: PushContext['db'], ids: readonly number[]) => Promise<InvoicePage>>> = {
   smart: readSmartInvoices,
   legacy: readLegacyInvoices,
 };
@@ -69,6 +70,7 @@ async function pushPage(ctx: PushContext, kind: InvoiceKind, ids: number[], forc
     await recordFailure(ctx, entityType, problem.id, 'read', { code: 'read_failed', message: problem.message, class: 'needs_person' });
   }
   const errors = await openErrors(ctx.state, entityType, read.invoices.map((i) => i.id));
+  const historyMatch = (id: number) => ctx.historyMatches?.get(`${entityType}:${id}`);
   const pushable: DomainInvoice[] = [];
   for (const invoice of read.invoices) {
     const decision = shouldPush(invoice, ctx.settings);
@@ -77,7 +79,7 @@ async function pushPage(ctx: PushContext, kind: InvoiceKind, ids: number[], forc
       // Failed before and unchanged in Bitrix since: wait for the back-off instead of repeating the same failure.
       ctx.stats.skipped++;
       ctx.note({ entity: entityType, id: invoice.id, action: 'skip', reason: 'waiting for the retry of its last failure' });
-    } else if (decision.action === 'skip') {
+    } else if (decision.action === 'skip' && !(decision.reason === 'failure_stage' && historyMatch(invoice.id))) {
       ctx.stats.skipped++;
       ctx.note({ entity: entityType, id: invoice.id, action: 'skip', reason: decision.message });
     } else {
@@ -89,7 +91,7 @@ async function pushPage(ctx: PushContext, kind: InvoiceKind, ids: number[], forc
   const links = await linksOf(ctx.state, entityType, pushable.map((i) => i.id));
   // Not in Xero yet (no link, no binding): history before the start line and closed invoices stay out.
   for (const invoice of [...pushable]) {
-    if (links.has(invoice.id) || invoice.xmlId || ctx.startLine === undefined) continue;
+    if (links.has(invoice.id) || invoice.xmlId || ctx.startLine === undefined || historyMatch(invoice.id)) continue;
     const create = shouldCreate(invoice, ctx.startLine);
     if (create.action === 'push') continue;
     ctx.stats.skipped++;
@@ -132,6 +134,20 @@ async function pushPage(ctx: PushContext, kind: InvoiceKind, ids: number[], forc
     const settingsOnly = settingsReplan || untouched.has(invoice.id);
     works.push({ entityType, invoice, plan, link: links.get(invoice.id), ...(settingsOnly && { settingsOnly }) });
   }
+
+  // History Xero already holds (backfill): linked to it, never created.
+  const matched = new Set<InvoiceWork>();
+  for (const w of works) {
+    const held = w.link ? undefined : historyMatch(w.invoice.id);
+    if (!held) continue;
+    matched.add(w);
+    ctx.stats.linked++;
+    ctx.note({ entity: w.entityType, id: w.invoice.id, action: 'recover', reason: `already in Xero as ${held.invoiceNumber ?? held.invoiceID} (${held.status}): linked, not created` });
+    if (ctx.dryRun) continue;
+    const xero = { invoiceID: held.invoiceID, invoiceNumber: held.invoiceNumber ?? undefined, status: held.status, total: held.total } as unknown as Invoice;
+    await settleInvoice(ctx, w, xero, w.plan.hash, { newLinkKey: intentKey(ctx.instance, w.entityType, w.invoice.id, w.plan.hash), deepLinkOnly: true });
+  }
+  if (matched.size > 0) works.splice(0, works.length, ...works.filter((w) => !matched.has(w)));
 
   const creating = works.filter((w) => w.link?.STATE === 'creating');
   const lookup = creating.length > 0 ? await findCreatedInvoices(ctx, creating) : { found: new Map<InvoiceWork, Invoice>(), unknown: new Map() };

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Settings } from '../../domain/settings.ts';
 import type { StateDb } from '../../state/tables.ts';
 import type { GatewayLogger, XeroGateway } from '../../xero/index.ts';
-import type { OrgContext, OrgItem } from '../plan/index.ts';
+import type { ContactCandidate, HistoryCandidate, OrgContext, OrgItem } from '../plan/index.ts';
 import type { FieldChange } from '../plan/index.ts';
 import { emptyStats, type PushStats } from './push-stats.ts';
 
@@ -54,6 +54,16 @@ export interface PushContext {
    * shouldCreate); undefined or null: no start line (backfill, and tests of other things).
    */
   startLine?: string | null;
+  /**
+   * The organisation's whole contact book, read in bulk (backfill): payers not linked yet are matched against it
+   * (ContactNumber, name, email) before any create, instead of one look-up per refusal.
+   */
+  knownContacts?: ReadonlyArray<ContactCandidate & { contactID: string }>;
+  /**
+   * Invoices Xero already holds, by '<entity type>:<id>' (backfill's matchHistory): they are linked to that Xero
+   * invoice instead of created, whatever the start line and their stage say.
+   */
+  historyMatches?: ReadonlyMap<string, HistoryCandidate>;
   stats: PushStats;
   /** What the pass did or would do, per record: every entry in a dry run, only errors and conflicts otherwise. */
   plan: PlanEntry[];

@@ -7,6 +7,8 @@ export interface PushStats {
   conflicts: number;
   failed: number;
   recovered: number;
+  /** Invoices of the history that Xero already held (backfill): linked, not created. */
+  linked: number;
   contactsCreated: number;
   contactsUpdated: number;
   itemsPushed: number;
@@ -18,7 +20,7 @@ export interface PushStats {
 
 export function emptyStats(): PushStats {
   return {
-    created: 0, updated: 0, unchanged: 0, skipped: 0, conflicts: 0, failed: 0, recovered: 0,
+    created: 0, updated: 0, unchanged: 0, skipped: 0, conflicts: 0, failed: 0, recovered: 0, linked: 0,
     contactsCreated: 0, contactsUpdated: 0, itemsPushed: 0, warnings: 0, apiCalls: 0, pulled: 0,
   };
 }
