@@ -39,6 +39,7 @@ describe('readSettings from b_option', () => {
       ['b24xero.sync', 'sync_schedule', '*/2 * * * *'],
       ['b24xero.sync', 'scan_schedule', '0 * * * *'],
       ['b24xero.sync', 'start_date', '2026-06-01'],
+      ['b24xero.sync', 'contact_import', 'customers'],
       ['crm', 'status_map', 'not ours'],
     ]);
     const { settings, problems } = await readSettings(db);
@@ -53,6 +54,7 @@ describe('readSettings from b_option', () => {
       syncSchedule: '*/2 * * * *',
       scanSchedule: '0 * * * *',
       startDate: '2026-06-01',
+      importContacts: 'customers',
     });
     expect(Object.isFrozen(settings.statusMap)).toBe(true);
   });

@@ -74,6 +74,10 @@ export function parseSettings(values: ReadonlyMap<string, string | null>): Setti
   apply('syncSchedule', cron);
   apply('scanSchedule', cron);
   apply('startDate', calendarDate);
+  apply('importContacts', (raw) => {
+    if (raw !== 'all' && raw !== 'customers' && raw !== 'off') throw new Error(`must be 'all', 'customers' or 'off', got '${raw}'`);
+    return raw;
+  });
 
   return { settings: deepFreeze(settings), problems };
 }

@@ -26,6 +26,8 @@ export const OPTION_KEYS = {
    * module's installer sets it to the install day; history comes only through `b24xero backfill`.
    */
   startDate: 'start_date',
+  /** Which Xero contacts become Bitrix contacts/companies: 'all' (default), 'customers' (IsCustomer) or 'off'. */
+  importContacts: 'contact_import',
 } as const;
 
 export const XERO_INVOICE_STATUSES = ['DRAFT', 'SUBMITTED', 'AUTHORISED', 'PAID', 'VOIDED', 'DELETED'] as const;
@@ -66,6 +68,7 @@ export interface Settings {
   scanSchedule: string;
   /** The start line as saved (option start_date); null: the day the daemon first ran, kept in b_b24xero_cursor. */
   startDate: string | null;
+  importContacts: 'all' | 'customers' | 'off';
 }
 
 export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze<Settings>({
@@ -78,4 +81,5 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze<Settings>({
   syncSchedule: '* * * * *',
   scanSchedule: '*/15 * * * *',
   startDate: null,
+  importContacts: 'all',
 });

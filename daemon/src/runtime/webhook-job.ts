@@ -1,6 +1,7 @@
 import { readSettings } from '../config/settings.ts';
 import type { StateDb } from '../state/tables.ts';
 import type { PassDeps } from '../sync/pass.ts';
+import { pullContacts } from '../sync/pull/contact-pull.ts';
 import { pullInvoices } from '../sync/pull/invoice-pull.ts';
 import type { PullContext } from '../sync/pull/pull-context.ts';
 import { processWebhookEvents, type WebhookBatchHandler, type WebhookHandlers, type WebhookProcessSummary } from '../sync/pull/webhooks.ts';
@@ -13,12 +14,10 @@ export interface WebhookPullers {
   contacts(ctx: PullContext, ids: string[]): Promise<unknown>;
 }
 
-/**
- * What is on main today. A category without a puller keeps its events pending (they show in `status` and, after
- * 5 minutes, as a warning) until one is given: JobDeps.pullers.contacts = (ctx, ids) => pullContacts(ctx, { ids }).
- */
+/** Invoice events go to the invoice pull, contact events to the contact pull (imports and Xero-side edits). */
 export const DEFAULT_WEBHOOK_PULLERS: Partial<WebhookPullers> = {
   invoices: (ctx, ids) => pullInvoices(ctx, { ids }),
+  contacts: (ctx, ids) => pullContacts(ctx, { ids }),
 };
 
 /** Some events could not be processed; they stay pending. The first failure is the cause (the daemon classifies it). */

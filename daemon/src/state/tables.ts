@@ -206,6 +206,15 @@ export interface ContactNameTable {
   UPDATED_AT: string;
 }
 
+/** A Xero contact as the contact pull last saw it (sql/036_contact_seen.sql, sync/pull/contact-pull.ts). */
+export interface ContactSeenTable {
+  XERO_ID: string;
+  /** JSON XeroPartyView (sync/plan/contact-import.ts). */
+  VIEW_JSON: string;
+  XERO_UPDATED_UTC: string | null;
+  UPDATED_AT: string;
+}
+
 /** Written only by the migrator (migrations.ts); created by it, not by a sql/ file. */
 export interface MigrationTable {
   VERSION: number;
@@ -230,6 +239,7 @@ export interface StateTables {
   b_b24xero_token: TokenTable;
   b_b24xero_org_cache: OrgCacheTable;
   b_b24xero_contact_name: ContactNameTable;
+  b_b24xero_contact_seen: ContactSeenTable;
   b_b24xero_migration: MigrationTable;
 }
 

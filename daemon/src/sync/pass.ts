@@ -23,6 +23,8 @@ import type { PushStats } from './push/push-stats.ts';
 import { replanAfterSettingsChange, settingsChangedSinceLastPlan } from './push/settings-replan.ts';
 import { resolveStartLine } from './push/start-line.ts';
 import { pullForPass, type PullPassSummary } from './pull/pull-pass.ts';
+import { contactPullDue } from './pull/contact-pull.ts';
+import { importResultsPending } from './pull/import-results.ts';
 
 /**
  * How much of the push a pass covers. `sync --once` is always 'full'; `b24xero run` splits it over its schedules:
@@ -235,7 +237,9 @@ export async function openPassContext(
 
 /** The frequent scopes skip without a run row when idle: a daemon ticking every few seconds must not fill b_b24xero_run. */
 async function hasWork(state: StateDb, scope: PassScope, settings: PushContext['settings']): Promise<boolean> {
-  if (scope === 'pull') return (await firstInvoiceLinkTime(state)) !== null;
+  if (scope === 'pull') {
+    return (await firstInvoiceLinkTime(state)) !== null || await contactPullDue({ state, settings }, new Date()) || await importResultsPending(state);
+  }
   if (scope !== 'feed' && scope !== 'push') return true;
   if (await hasWaitingChanges(state)) return true;
   if (scope === 'feed') return false;

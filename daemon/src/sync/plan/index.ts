@@ -33,6 +33,7 @@ export * from './contact-fields.ts';
 export * from './contact-plan.ts';
 export * from './contact-match.ts';
 export * from './history-match.ts';
+export * from './contact-import.ts';
 export * from './item-plan.ts';
 export * from './payload-diff.ts';
 export * from './xero-projection.ts';

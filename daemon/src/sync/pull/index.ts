@@ -7,3 +7,6 @@ export { emptyPullSummary } from './pull-context.ts';
 export type { PullContext, PullGateway, PullOptions, PullSummary } from './pull-context.ts';
 export { pullForPass, TXN_SWEEP_CURSOR, TXN_SWEEP_MS } from './pull-pass.ts';
 export type { PullPassSummary } from './pull-pass.ts';
+export { pullContacts, contactPullDue, CONTACT_CURSOR, CONTACT_PULL_AT, CONTACT_PULL_MS } from './contact-pull.ts';
+export type { ContactPullSummary } from './contact-pull.ts';
+export { linkImportResults, importResultsPending, IMPORT_RESULT_CURSOR } from './import-results.ts';

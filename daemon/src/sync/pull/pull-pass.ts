@@ -1,4 +1,6 @@
 import { getCursor, setCursor } from '../../state/cursors.ts';
+import { contactPullDue, pullContacts, type ContactPullSummary } from './contact-pull.ts';
+import { linkImportResults } from './import-results.ts';
 import { pullInvoices, type InvoicePullSummary } from './invoice-pull.ts';
 import type { PullContext, PullSummary } from './pull-context.ts';
 import { pullTransactions } from './transaction-pull.ts';
@@ -15,6 +17,8 @@ export const TXN_SWEEP_MS = 6 * 3600_000;
 export interface PullPassSummary extends PullSummary {
   invoices: InvoicePullSummary;
   transactionsStored: number;
+  /** The contact pull, when it ran (hourly, and at the nightly reconcile); null otherwise. */
+  contacts: ContactPullSummary | null;
 }
 
 /**
@@ -26,8 +30,20 @@ export async function pullForPass(ctx: PullContext, opts: { everything?: boolean
   const invoices = await pullInvoices(ctx);
   const out: PullPassSummary = {
     calls: invoices.calls, fetched: invoices.fetched, queued: invoices.queued, problems: [...invoices.problems], invoices, transactionsStored: 0,
+    contacts: null,
   };
   const now = opts.now ?? new Date();
+  if (opts.everything ? ctx.settings.importContacts !== 'off' : await contactPullDue(ctx, now)) {
+    const contacts = await pullContacts(ctx, { now });
+    out.contacts = contacts;
+    out.calls += contacts.calls;
+    out.fetched += contacts.fetched;
+    out.queued += contacts.queued;
+    out.problems.push(...contacts.problems);
+  } else {
+    // What the applier made of earlier imports is linked every pass (a query, no call).
+    await linkImportResults(ctx);
+  }
   const swept = await getCursor(ctx.state, TXN_SWEEP_CURSOR);
   const sweep = opts.everything || !swept || now.getTime() - new Date(swept).getTime() >= TXN_SWEEP_MS;
   const feeds = sweep ? (['payments', 'creditNotes', 'bank'] as const)

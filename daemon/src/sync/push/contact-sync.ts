@@ -6,7 +6,7 @@ import type { LinkRow } from '../../state/tables.ts';
 import type { Contact } from '../../xero/index.ts';
 import { whereString, XeroApiError } from '../../xero/index.ts';
 import {
-  candidatesFor, classifyXeroValidation, diffPayload, matchContact, nameQualifiers, partyIdentity, payerOf, planPartyContact, withNameSuffix,
+  candidatesFor, classifyXeroValidation, diffPayload, isImportLink, matchContact, nameQualifiers, partyIdentity, payerOf, planPartyContact, withNameSuffix,
   type ContactCandidate, type ContactLink, type ContactPlan, type Party, type PartyIdentity, type PlanError,
 } from '../plan/index.ts';
 import { batchKey, fromState, intentKey } from './idempotency-keys.ts';
@@ -322,7 +322,11 @@ async function recoverAndSplit(ctx: PushContext, batch: PartyWork[]): Promise<Pa
 }
 
 async function updateBatch(ctx: PushContext, batch: PartyWork[]): Promise<void> {
-  const payloads = batch.map((p) => ({ ...p.plan.payload, contactID: p.contactID }) as unknown as Contact);
+  // A contact that came from Xero keeps the ContactNumber the accountant gave it: ours is only a find-before-create key.
+  const payloads = batch.map((p) => {
+    const { contactNumber, ...rest } = p.plan.payload;
+    return (isImportLink(p.link?.IDEMPOTENCY_KEY) ? { ...rest, contactID: p.contactID } : { ...rest, contactNumber, contactID: p.contactID }) as unknown as Contact;
+  });
   // Keyed by the state each update starts from (the link's last settle) too: an edit back to details sent minutes
   // ago (A → B → A → B) must reach Xero, not replay the answer to the first A → B within Xero's key lifetime.
   const key = batchKey(ctx.instance, 'contacts-update', batch.map((p) => `${p.key}:${p.contactID}:${fromState(p.link)}:${p.plan.hash}`));
