@@ -187,7 +187,9 @@ describe('receiving: the signature decides', () => {
         return all.some((e) => e.RESOURCE_ID === contactId) ? all : undefined;
       }, 'the simulator\'s CONTACT event stored');
       expect(rows.find((e) => e.RESOURCE_ID === contactId)).toMatchObject({ EVENT_CATEGORY: 'CONTACT', TENANT_ID: world.tenantId });
-      expect(world.sim.webhooks().deliveries.at(-1)).toMatchObject({ ok: true, status: 200 });
+      // The simulator records its delivery once our answer has reached it, which can be after the row was stored.
+      const delivery = await until(async () => world.sim.webhooks().deliveries.at(-1), 'the delivery recorded');
+      expect(delivery).toMatchObject({ ok: true, status: 200 });
     } finally {
       world.sim.configureWebhook(world.tenantId, undefined);
     }
