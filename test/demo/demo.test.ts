@@ -97,14 +97,22 @@ describe('b24xero demo (child process)', () => {
     expect(lineWith(run.stdout, 'Waiting in b_b24xero_inbox')).toMatch(/: \d+ rows/);
     expect(lineWith(run.stdout, 'smart invoice 1  ')).toBeDefined();
     expect(run.stdout).toMatch(/set_fields\s+XML_ID=[0-9a-f-]{36}, UF_CRM_XERO_STATUS=DRAFT/);
-    expect(lineWith(run.stdout, 'status ')).toContain(`BITRIX_DB_URL=${demo.url} B24X_INSTANCE=${demo.name} npx b24xero status`);
+    expect(lineWith(run.stdout, '   status     ')).toContain(`BITRIX_DB_URL=${demo.url} B24X_INSTANCE=${demo.name} npx b24xero status`);
+  });
+
+  it('closes the loop with the PHP applier: the paid invoice reaches the paid stage with nothing due, and Xero contacts arrive', () => {
+    expect(lineWith(run.stdout, 'applied 14 rows')).toContain('The module\'s applier');
+    expect(lineWith(run.stdout, 'is now in stage')).toMatch(/stage Sent \(DT31_\d+:S\), Xero status AUTHORISED, amount due 1,035\.00/);
+    expect(lineWith(run.stdout, 'and applier: stage')).toMatch(/stage Paid \(DT31_\d+:P\), Xero status PAID, amount due 0\.00/);
+    expect(lineWith(run.stdout, 'next pass (run')).toContain('writes 0 times to Xero');
+    expect(lineWith(run.stdout, 'In Bitrix: contact')).toMatch(/contact #\d+ Tane Mahuta; company #\d+ Pōhutukawa Nurseries Ltd with Hemi Walker, Kiri Walker, Sam Lee/);
   });
 
   it('leaves the demo database for `b24xero status`: runs, links and the conflict are stored', async () => {
     const db = connect<any>(demo.url, { connectionLimit: 1 });
     try {
       const runs = await db.selectFrom('b_b24xero_run').select(['STATUS', 'DRY_RUN']).orderBy('ID').execute();
-      expect(runs.map((r) => `${r.STATUS}${r.DRY_RUN === 'Y' ? ' (dry run)' : ''}`)).toEqual(['ok (dry run)', 'ok', 'ok', 'ok']);
+      expect(runs.map((r) => `${r.STATUS}${r.DRY_RUN === 'Y' ? ' (dry run)' : ''}`)).toEqual(['ok (dry run)', ...Array(8).fill('ok')]);
       const links = await sql<{ STATE: string; n: number }>`SELECT STATE, COUNT(*) AS n FROM b_b24xero_link WHERE XERO_TYPE = 'invoice' GROUP BY STATE ORDER BY STATE`.execute(db);
       expect(links.rows.map((r) => [r.STATE, Number(r.n)])).toEqual([['conflict', 1], ['synced', 8]]);
       const status = await b24xero(['status'], { BITRIX_DB_URL: demo.url, B24X_INSTANCE: demo.name });

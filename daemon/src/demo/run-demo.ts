@@ -8,6 +8,8 @@ import type { StateDb } from '../state/tables.ts';
 import { runSyncPass, type PassResult } from '../sync/pass.ts';
 import type { PlanEntry } from '../sync/push/push-context.ts';
 import { editSmartInvoiceRows } from './bitrix-user.ts';
+import { applyDemoInbox } from './demo-applier.ts';
+import { sql } from 'kysely';
 import type { DemoArgs } from './demo-args.ts';
 import { recreateDemoDatabase } from './demo-database.ts';
 import { buildDemoPortal, type DemoInvoiceRef, type DemoPortal } from './demo-portal.ts';
@@ -64,6 +66,7 @@ export async function runDemo(args: DemoArgs, io: DemoIo): Promise<number> {
     await story.editDraftInBitrix();
     await story.editApprovedInvoice();
     await story.inbox();
+    await story.roundTrip(args.dbUrl);
     story.whereNext(args);
     if (story.surprises.length > 0) {
       out();
@@ -106,13 +109,111 @@ class Story {
     this.#state = db as StateDb;
   }
 
-  async #pass(dryRun = false): Promise<PassResult> {
+  async #pass(dryRun = false, now?: Date): Promise<PassResult> {
     const { gateway, config, log } = this.xero;
     return runSyncPass(
       { db: this.db, gateway, connect: () => gateway.connect(), log },
-      { instance: config.instance, timeZone: config.bitrixTimezone, dryRun },
+      { instance: config.instance, timeZone: config.bitrixTimezone, dryRun, ...(now && { now }) },
     );
   }
+
+  /** The module's applier over the inbox; false (and a note) when PHP is not there to run it. */
+  #apply(what: string): boolean {
+    const run = applyDemoInbox(this.dbUrl);
+    if ('unavailable' in run) {
+      this.out(`${I}The module's applier did not run: ${run.unavailable}. The rows stay pending.`);
+      return false;
+    }
+    this.out(`${I}The module's applier (php bitrix-module/tests/bin/apply-fixture.php, what its agent does every minute) applied ${run.applied} rows${what}` +
+      `${run.failed > 0 ? `; ${run.failed} failed: ${run.failures.map((f) => `#${f.id} ${f.error}`).join('; ')}` : ''}`);
+    this.#expect(run.failed === 0, `the applier failed ${run.failed} rows`);
+    return true;
+  }
+
+  /** The smart invoice as its Bitrix page shows it: stage (with its name), Xero status and amount due. */
+  async #bitrixInvoice(ref: DemoInvoiceRef): Promise<{ stage: string; stageName: string; status: string | null; due: number | null }> {
+    const row = (await sql<{ STAGE_ID: string; UF_CRM_XERO_STATUS: string | null; UF_CRM_XERO_AMOUNT_DUE: number | null; NAME: string | null }>`
+      SELECT i.STAGE_ID, i.UF_CRM_XERO_STATUS, i.UF_CRM_XERO_AMOUNT_DUE, s.NAME FROM b_crm_dynamic_items_31 i
+      LEFT JOIN b_crm_status s ON s.STATUS_ID = i.STAGE_ID WHERE i.ID = ${ref.id}`.execute(this.db)).rows[0];
+    return {
+      stage: row?.STAGE_ID ?? '?', stageName: row?.NAME ?? '', status: row?.UF_CRM_XERO_STATUS ?? null,
+      due: row?.UF_CRM_XERO_AMOUNT_DUE === null || row?.UF_CRM_XERO_AMOUNT_DUE === undefined ? null : Number(row.UF_CRM_XERO_AMOUNT_DUE),
+    };
+  }
+
+  /**
+   * The loop closed (issue 8): the module applies the inbox; an accountant approves, emails and pays the draft in two
+   * parts and the Bitrix invoice follows; a pass after the applier's writes writes nothing to Xero; contacts the
+   * accountant adds in Xero arrive as a Bitrix contact and a company with its people.
+   */
+  async roundTrip(dbUrl: string): Promise<void> {
+    this.dbUrl = dbUrl;
+    this.out('7. The Bitrix module applies the inbox');
+    if (!this.#apply(' (bindings, statuses, online invoice links)')) {
+      this.out();
+      return;
+    }
+    this.out();
+    const ref = this.portal.roles.editInBitrix;
+    const xeroId = await this.#xeroId(ref);
+    const { sim } = this.xero;
+    const admin = (path: string, body: unknown = {}) => {
+      const res = sim.tenantAdmin(sim.defaultTenantId, path, 'POST', body);
+      if (res.status !== 200) throw new Error(`the simulator refused ${path}: ${JSON.stringify(res.body)}`);
+      return res.body as Record<string, any>;
+    };
+    admin(`invoices/${xeroId}/approve`);
+    admin(`invoices/${xeroId}/email`);
+    const total = Number((await this.#xeroInvoice(ref))?.total ?? 0);
+    const half = Math.round(total * 50) / 100;
+    admin(`invoices/${xeroId}/pay`, { amount: half });
+    this.out(`8. The accountant approves ${ref.accountNumber} in Xero, emails it to the customer and records a payment of ${formatMoney(half)} of ${formatMoney(total)}`);
+    let result = await this.#pass();
+    this.out(`${I}Pass (run #${result.runId}): ${result.stats.pulled} rows queued for Bitrix from Xero; ${result.stats.apiCalls} Xero API calls`);
+    this.#apply('');
+    const part = await this.#bitrixInvoice(ref);
+    this.out(`${I}In Bitrix ${ref.accountNumber} is now in stage ${part.stageName || part.stage} (${part.stage}), Xero status ${part.status}, amount due ${formatMoney(part.due ?? undefined)}`);
+    this.#expect(part.status === 'AUTHORISED' && part.due !== null && Math.abs(part.due - (total - half)) < 0.005, `after the part payment Bitrix shows ${part.status} with ${part.due} due, expected AUTHORISED with ${total - half}`);
+    this.#expect(part.stage.endsWith(':S'), `after approval and email the stage is ${part.stage}, expected the "sent" stage`);
+    admin(`invoices/${xeroId}/pay`, { amount: Math.round((total - half) * 100) / 100 });
+    this.out(`${I}Then the rest is paid`);
+    result = await this.#pass();
+    this.#apply('');
+    const paid = await this.#bitrixInvoice(ref);
+    this.out(`${I}Pass (run #${result.runId}) and applier: stage ${paid.stageName || paid.stage} (${paid.stage}), Xero status ${paid.status}, amount due ${formatMoney(paid.due ?? undefined)}`);
+    this.#expect(paid.status === 'PAID' && paid.due === 0 && paid.stage.endsWith(':P'), `after the full payment Bitrix shows ${paid.stage} ${paid.status} ${paid.due}, expected the paid stage with 0 due`);
+    const writesBefore = sim.counters().writes;
+    result = await this.#pass();
+    const writes = sim.counters().writes - writesBefore;
+    this.out(`${I}The applier's own writes are no Bitrix edit: the next pass (run #${result.runId}) writes ${writes} times to Xero`);
+    this.#expect(writes === 0, `the pass after the applier wrote to Xero ${writes} times`);
+    this.out();
+
+    // The contact book: what the accountant keeps in Xero arrives in Bitrix by the import rule.
+    const person = admin('contacts', { Name: 'Tane Mahuta', FirstName: 'Tane', LastName: 'Mahuta', EmailAddress: 'tane@forest.example' });
+    const company = admin('contacts', {
+      Name: 'Pōhutukawa Nurseries Ltd', FirstName: 'Hemi', LastName: 'Walker', EmailAddress: 'accounts@pohutukawa.example',
+      ContactPersons: [{ FirstName: 'Kiri', LastName: 'Walker', EmailAddress: 'kiri@pohutukawa.example' }, { FirstName: 'Sam', LastName: 'Lee' }],
+      Phones: [{ PhoneType: 'DEFAULT', PhoneNumber: '555 0140', PhoneAreaCode: '9', PhoneCountryCode: '64' }],
+    });
+    this.out('9. The accountant adds two contacts in Xero: "Tane Mahuta" (a person) and "Pōhutukawa Nurseries Ltd" (Hemi Walker, with Kiri Walker and Sam Lee)');
+    // The contact pull runs hourly: the pass is told it is an hour later.
+    result = await this.#pass(false, new Date(Date.now() + 61 * 60_000));
+    const contacts = result.pulled?.contacts;
+    this.out(`${I}Pass (run #${result.runId}): contact pull read ${contacts?.fetched ?? 0} Xero contacts, queued ${contacts?.imported ?? 0} imports ` +
+      `(the contacts the push made are ours and stay as they are)`);
+    this.#apply('');
+    await this.#pass();
+    const tane = (await sql<{ ID: number; NAME: string; LAST_NAME: string }>`SELECT c.ID, c.NAME, c.LAST_NAME FROM b_crm_contact c JOIN b_uts_crm_contact u ON u.VALUE_ID = c.ID WHERE u.UF_CRM_XERO_ID = ${String(person.ContactID).toLowerCase()}`.execute(this.db)).rows;
+    const co = (await sql<{ ID: number; TITLE: string }>`SELECT c.ID, c.TITLE FROM b_crm_company c JOIN b_uts_crm_company u ON u.VALUE_ID = c.ID WHERE u.UF_CRM_XERO_ID = ${String(company.ContactID).toLowerCase()}`.execute(this.db)).rows;
+    const people = co[0] ? (await sql<{ NAME: string; LAST_NAME: string }>`SELECT c.NAME, c.LAST_NAME FROM b_crm_contact_company cc JOIN b_crm_contact c ON c.ID = cc.CONTACT_ID WHERE cc.COMPANY_ID = ${co[0].ID} ORDER BY cc.SORT, c.ID`.execute(this.db)).rows : [];
+    this.out(`${I}In Bitrix: contact ${tane[0] ? `#${tane[0].ID} ${tane[0].NAME} ${tane[0].LAST_NAME}` : '(missing)'}; company ${co[0] ? `#${co[0].ID} ${co[0].TITLE}` : '(missing)'} ` +
+      `with ${people.map((p) => `${p.NAME} ${p.LAST_NAME}`).join(', ') || 'nobody'} (the first its primary contact); both linked, so the next run imports nothing`);
+    this.#expect(tane.length === 1 && co.length === 1 && people.length === 3, `the Xero contacts arrived as ${tane.length} contacts and ${co.length} companies with ${people.length} people`);
+    this.out();
+  }
+
+  dbUrl = '';
 
   /** `b24xero sync --once --dry-run`: the plan per record, with reads from Xero but no write anywhere. */
   async dryRun(): Promise<PlanEntry[]> {

@@ -73,6 +73,13 @@ describe('planPulledInvoice', () => {
     const later = planPulledInvoice(xero({ status: 'AUTHORISED', sentToContact: true }), smart(1, 'DT31_1:S', { status: 'AUTHORISED', url: 'https://in.xero.com/abc' }), undefined);
     expect(later).toMatchObject({ stage: null, left: { why: 'already' }, fields: {}, wantsOnlineUrl: false });
   });
+  it('part paid with no PART_PAID stage mapped: an emailed invoice still reaches :S, an approved-only one stays', () => {
+    const sent = planPulledInvoice(xero({ status: 'AUTHORISED', sentToContact: true, amountPaid: 40, amountDue: 60 }), smart(), undefined);
+    expect(sent.stage).toEqual({ stageId: 'DT31_1:S', xeroStatus: 'AUTHORISED', reason: 'part_paid' });
+    expect(sent.fields).toMatchObject({ UF_CRM_XERO_AMOUNT_DUE: 60 });
+    const approved = planPulledInvoice(xero({ status: 'AUTHORISED', amountPaid: 40, amountDue: 60 }), smart(), undefined);
+    expect(approved).toMatchObject({ stage: null, left: null });
+  });
   it('paid: legacy gets the payment date; amount due 0', () => {
     const p = planPulledInvoice(xero({ status: 'PAID', amountDue: 0, amountPaid: 100, paidOn: '2026-12-01' }), legacy('S'), undefined);
     expect(p.stage).toEqual({ stageId: 'P', xeroStatus: 'PAID', reason: 'paid', payment: { date: '2026-12-01', reference: null } });

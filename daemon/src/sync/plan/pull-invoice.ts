@@ -143,7 +143,14 @@ export function planPulledInvoice(xero: PulledXeroInvoice, side: BitrixPullSide,
   let stage: StageMove | null = null;
   let left: LeftAlone | null = null;
   if (reason) {
-    const target = targetStage(reason, side, side.kind === 'smart' ? map?.smart : map?.legacy);
+    const stageMap = side.kind === 'smart' ? map?.smart : map?.legacy;
+    let target = targetStage(reason, side, stageMap);
+    // A part payment with no PART_PAID stage mapped still counts as what it is besides: an invoice that was emailed
+    // reaches the "sent" stage (an approved-only one moves only where the map says; no report for it here).
+    if ('none' in target && reason === 'part_paid') {
+      const fallback = targetStage(xero.sentToContact ? 'sent' : 'approved', side, stageMap);
+      if ('stage' in fallback) target = fallback;
+    }
     if ('stage' in target) {
       left = moveAllowed(side.stage, target.stage);
       if (!left) {
