@@ -130,8 +130,8 @@ export async function flushCreates(ctx: PushContext): Promise<void> {
  * dropped connection is different: Xero may still be working on the request, so nothing is re-sent under a new key
  * now; the intents stay and the next pass's look-up decides.
  */
-async function sendCreates(ctx: PushContext, batch: readonly InvoiceWork[]): Promise<void> {
-  const key = batchKey(ctx.instance, 'invoices-create', batch.map((w) => `${w.entityType}:${w.invoice.id}:${w.plan.hash}`));
+async function sendCreates(ctx: PushContext, batch: readonly InvoiceWork[], renumbering = false): Promise<void> {
+  const key = batchKey(ctx.instance, renumbering ? 'invoices-create-renumbered' : 'invoices-create', batch.map((w) => `${w.entityType}:${w.invoice.id}:${w.plan.hash}`));
   let outcome;
   try {
     outcome = await ctx.gateway.createInvoices(batch.map((w) => w.plan.payload as unknown as Invoice), { idempotencyKey: key });
@@ -146,18 +146,50 @@ async function sendCreates(ctx: PushContext, batch: readonly InvoiceWork[]): Pro
     for (const w of batch) await failInvoice(ctx, w.entityType, w.invoice, errorOf(error));
     return;
   }
+  const taken: InvoiceWork[] = [];
   for (const element of outcome.elements) {
     const w = batch[element.index]!;
     if (element.ok && element.value.invoiceID) {
       await settleInvoice(ctx, w, element.value, w.plan.hash);
       ctx.stats.created++;
       ctx.note({ entity: w.entityType, id: w.invoice.id, action: 'create' });
+      if (renumbering) await noteRenumbered(ctx, w, element.value);
     } else {
-      await withdrawIntent(ctx.state, w.entityType, w.invoice.id);
       const failure = element.ok ? { code: 'no_id', message: 'Xero returned no InvoiceID', class: 'retry' as const } : classifyXeroValidation(element.error.messages);
+      if (!renumbering && failure.code === 'duplicate_invoice_number' && w.plan.payload.invoiceNumber) {
+        // Keep the intent: the same create goes again at once, numbered by Xero (renumberedWork).
+        taken.push(w);
+        continue;
+      }
+      await withdrawIntent(ctx.state, w.entityType, w.invoice.id);
       await failInvoice(ctx, w.entityType, w.invoice, failure, { messages: element.ok ? [] : element.error.messages });
     }
   }
+  if (taken.length > 0) await sendCreates(ctx, taken.map(renumberedWork), true);
+}
+
+/**
+ * Invoice numbers cannot collide (issue 10 item 3): Bitrix's number is sent as InvoiceNumber while it is free in
+ * Xero; when the organisation already used it (its own history: INV-1…, or another system's), the same invoice is
+ * created at once without one, so Xero gives it the next number of its own sequence, and Bitrix's number stays in
+ * the Reference ('B24-SI-12 (INV-12)'). The content hash stays the one planned from Bitrix, so nothing is re-sent
+ * for it; a later update that Xero refuses for the same reason goes again without the number (updateBatch).
+ */
+function renumberedWork(w: InvoiceWork): InvoiceWork {
+  const { invoiceNumber: _taken, ...payload } = w.plan.payload;
+  return { ...w, plan: { ...w.plan, payload } };
+}
+
+async function noteRenumbered(ctx: PushContext, w: InvoiceWork, xero: Invoice): Promise<void> {
+  const wanted = w.invoice.number;
+  ctx.stats.warnings++;
+  ctx.log.info('invoice number taken in Xero; Xero numbered the invoice', { entity: w.entityType, id: w.invoice.id, bitrixNumber: wanted, xeroNumber: xero.invoiceNumber });
+  await recordError(ctx.state, {
+    entityType: w.entityType, entityId: w.invoice.id, operation: 'number', severity: 'warning', errorClass: 'never', code: 'invoice_renumbered',
+    message: `Invoice number ${wanted} is already used in Xero by another invoice; Xero numbered this one ${xero.invoiceNumber ?? '(unknown)'} ` +
+      `(the Bitrix number is kept in its Reference)`,
+    details: { bitrixNumber: wanted, xeroNumber: xero.invoiceNumber ?? null }, runId: ctx.runId,
+  });
 }
 
 async function recoverAndSplit(ctx: PushContext, batch: readonly InvoiceWork[], cause: XeroApiError): Promise<void> {
@@ -190,7 +222,7 @@ export async function updateInvoices(ctx: PushContext, works: readonly InvoiceWo
   }
 }
 
-async function updateBatch(ctx: PushContext, works: readonly InvoiceWork[], current: ReadonlyMap<string, Invoice>): Promise<void> {
+async function updateBatch(ctx: PushContext, works: readonly InvoiceWork[], current: ReadonlyMap<string, Invoice>, renumbering = false): Promise<void> {
   const updates: Array<{ work: InvoiceWork; payload: Invoice; hash: string; before: Invoice }> = [];
   for (const w of works) {
     const xeroId = w.link!.XERO_ID!;
@@ -218,13 +250,14 @@ async function updateBatch(ctx: PushContext, works: readonly InvoiceWork[], curr
       ctx.note({ entity: w.entityType, id: w.invoice.id, action: 'update', changes: diffPayload(before, after) });
       continue;
     }
-    updates.push({ work: w, payload: decision.payload as unknown as Invoice, hash: decision.hash, before: xero });
+    const payload = renumbering ? (({ invoiceNumber: _n, ...rest }) => rest)(decision.payload as unknown as Record<string, unknown>) : decision.payload;
+    updates.push({ work: w, payload: payload as unknown as Invoice, hash: decision.hash, before: xero });
   }
   if (updates.length === 0) return;
   // Keyed by the Xero state each update starts from (its UpdatedDateUTC) as well as the content it sends: a retry
   // against the same Xero state replays Xero's first answer, while an edit back to content sent minutes ago
   // (A → B → A → B) is a new request — a key from the content alone would replay the old answer and change nothing.
-  const key = batchKey(ctx.instance, 'invoices-update', updates.map((u) =>
+  const key = batchKey(ctx.instance, renumbering ? 'invoices-update-renumbered' : 'invoices-update', updates.map((u) =>
     `${u.work.entityType}:${u.work.invoice.id}:${xeroUpdatedUtc(u.before.updatedDateUTC) ?? '-'}:${u.hash}`));
   let outcome;
   try {
@@ -234,6 +267,7 @@ async function updateBatch(ctx: PushContext, works: readonly InvoiceWork[], curr
     for (const u of updates) await failInvoice(ctx, u.work.entityType, u.work.invoice, errorOf(error));
     return;
   }
+  const taken: InvoiceWork[] = [];
   for (const element of outcome.elements) {
     const u = updates[element.index]!;
     if (element.ok) {
@@ -248,10 +282,16 @@ async function updateBatch(ctx: PushContext, works: readonly InvoiceWork[], curr
       continue;
     }
     const failure = classifyXeroValidation(element.error.messages);
+    // Xero numbered this invoice itself (its Bitrix number was taken): the update goes again, keeping Xero's number.
+    if (failure.code === 'duplicate_invoice_number' && !renumbering) {
+      taken.push(u.work);
+      continue;
+    }
     // Approved and then paid/voided between our status read and the update: the same conflict, found by Xero.
     if (failure.class === 'never') await recordConflict(ctx, u.work, 'approved', failure.message);
     else await failInvoice(ctx, u.work.entityType, u.work.invoice, failure, { messages: element.error.messages });
   }
+  if (taken.length > 0) await updateBatch(ctx, taken, new Map(taken.map((w) => [w.link!.XERO_ID!.toLowerCase(), current.get(w.link!.XERO_ID!.toLowerCase())!])), true);
 }
 
 /**
