@@ -53,7 +53,7 @@ describe('least-privilege daemon database user', () => {
     expect(grants).toContain(`GRANT SELECT ON \`${admin.name}\`.\`b_b24xero_migration\` TO '${user}'@'%';`);
     expect(grants).toContain(`GRANT SELECT ON \`${admin.name}\`.\`b_crm_contact\` TO '${user}'@'%';`);
     expect(grants.some((g) => g.includes('b_user`'))).toBe(false);
-    expect(grants).toHaveLength(15 + 2);
+    expect(grants).toHaveLength(16 + 2);
   });
 
   it('lets the daemon run the migrations no-op check', async () => {

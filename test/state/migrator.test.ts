@@ -10,7 +10,7 @@ import { splitSqlStatements } from '../../daemon/src/state/sql-splitter.ts';
 import { createTestDb, type TestDb } from '../helpers/test-db.ts';
 
 const MODULE_TABLES = [
-  'b_b24xero_change', 'b_b24xero_contact_name', 'b_b24xero_contact_seen', 'b_b24xero_cursor', 'b_b24xero_governor', 'b_b24xero_inbox', 'b_b24xero_inbox_result', 'b_b24xero_link',
+  'b_b24xero_change', 'b_b24xero_contact_name', 'b_b24xero_contact_seen', 'b_b24xero_cursor', 'b_b24xero_governor', 'b_b24xero_inbox', 'b_b24xero_inbox_result', 'b_b24xero_invoice_seen', 'b_b24xero_link',
   'b_b24xero_migration', 'b_b24xero_org_cache', 'b_b24xero_record_error', 'b_b24xero_run', 'b_b24xero_token', 'b_b24xero_transaction',
   'b_b24xero_webhook_event',
 ];

@@ -215,6 +215,13 @@ export interface ContactSeenTable {
   UPDATED_AT: string;
 }
 
+/** A linked Xero invoice's content as last seen (sql/037_invoice_seen.sql, sync/plan/invoice-content.ts). */
+export interface InvoiceSeenTable {
+  XERO_ID: string;
+  CONTENT_JSON: string;
+  UPDATED_AT: string;
+}
+
 /** Written only by the migrator (migrations.ts); created by it, not by a sql/ file. */
 export interface MigrationTable {
   VERSION: number;
@@ -240,6 +247,7 @@ export interface StateTables {
   b_b24xero_org_cache: OrgCacheTable;
   b_b24xero_contact_name: ContactNameTable;
   b_b24xero_contact_seen: ContactSeenTable;
+  b_b24xero_invoice_seen: InvoiceSeenTable;
   b_b24xero_migration: MigrationTable;
 }
 

@@ -34,6 +34,7 @@ export * from './contact-plan.ts';
 export * from './contact-match.ts';
 export * from './history-match.ts';
 export * from './contact-import.ts';
+export * from './invoice-content.ts';
 export * from './item-plan.ts';
 export * from './payload-diff.ts';
 export * from './xero-projection.ts';

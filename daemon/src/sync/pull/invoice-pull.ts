@@ -12,6 +12,11 @@ import { planPulledInvoice, type BitrixPullSide, type PulledInvoicePlan, type Pu
 import { xeroDay, xeroTime } from '../plan/pull-transaction.ts';
 import { emptyPullSummary, type PullContext, type PullOptions, type PullSummary } from './pull-context.ts';
 import { recordInvoiceBalances } from './transaction-pull.ts';
+import { readSeenInvoices, saveSeenInvoice } from '../../state/invoice-seen.ts';
+import { toDbUtc } from '../../state/state-db.ts';
+import { readOrgCache } from '../push/org-cache.ts';
+import { xeroUpdatedUtc } from '../push/link-queries.ts';
+import { invoiceContentChange, invoiceContentOf, sameContent, type OrgTaxRate, type XeroInvoiceContent } from '../plan/index.ts';
 
 /** b_b24xero_cursor: UpdatedDateUTC (ISO) of the newest invoice of the last page the pull finished. */
 export const INVOICE_CURSOR = 'pull:invoices';
@@ -80,6 +85,7 @@ async function handlePage(ctx: PullContext, items: Invoice[], summary: InvoicePu
     if (rows.some((link) => newerThanSeen(xero, link))) summary.changedInvoiceIds.push(String(xero.invoiceID).toLowerCase());
     for (const link of rows) byKind.set(link.ENTITY_TYPE, [...(byKind.get(link.ENTITY_TYPE) ?? []), { link, xero }]);
   }
+  const content = contentContext(ctx, items);
   for (const [entityType, pairs] of byKind) {
     const kind = KIND_OF[entityType];
     if (!kind) continue;
@@ -99,6 +105,7 @@ async function handlePage(ctx: PullContext, items: Invoice[], summary: InvoicePu
       try {
         const pending = { fields: pendingFields.get(link.ENTITY_ID) ?? [], stages: pendingStages.get(link.ENTITY_ID) ?? [] };
         await applyOne(ctx, entityType, link, toPulled(xero), state, pending, summary);
+        await pullContent(ctx, entityType, link, xero, content, summary);
       } catch (error) {
         // One invoice's failure is stored and the rest of the page goes on (rule 7).
         summary.problems.push(`${entityType} ${link.ENTITY_ID}: ${(error as Error).message}`);
@@ -231,4 +238,69 @@ function toPulled(i: Invoice): PulledXeroInvoice & { updatedUtc: Date | null } {
     paidOn: i.fullyPaidOnDate ? xeroDay(i.fullyPaidOnDate as unknown as string) : null,
     updatedUtc: xeroTime(i.updatedDateUTC as unknown as string),
   };
+}
+
+interface ContentContext {
+  seen: Promise<Map<string, XeroInvoiceContent>>;
+  taxRates: () => Promise<readonly OrgTaxRate[]>;
+  productOfItem: () => Promise<Map<string, number>>;
+}
+
+/** What the content pull needs for a page, read once and only when needed (no Xero call: the stored org context). */
+function contentContext(ctx: PullContext, items: readonly Invoice[]): ContentContext {
+  let rates: Promise<readonly OrgTaxRate[]> | null = null;
+  let products: Promise<Map<string, number>> | null = null;
+  return {
+    seen: readSeenInvoices(ctx.state, items.map((i) => String(i.invoiceID))),
+    taxRates: () => rates ??= readOrgCache(ctx.state, ctx.tenantId).then((c) => c?.org.taxRates ?? []),
+    productOfItem: () => products ??= ctx.state.selectFrom('b_b24xero_link').select(['ENTITY_ID', 'XERO_NUMBER'])
+      .where('ENTITY_TYPE', '=', 'product').where('XERO_NUMBER', 'is not', null).execute()
+      .then((rows) => new Map(rows.map((r) => [String(r.XERO_NUMBER), r.ENTITY_ID]))),
+  };
+}
+
+/**
+ * Xero-side edits of a linked invoice (issue 7 item 3): lines, date, due date and reference changed in Xero since the
+ * copy last seen (the push's own write, or the last pull) reach Bitrix as one set_invoice_content row. Our own writes
+ * coming back compare equal and queue nothing. A draft Bitrix changed too was settled by the push before this (Bitrix
+ * wins, the overwritten Xero edit recorded); after approval Xero wins, and the push adopts the content once applied.
+ */
+async function pullContent(ctx: PullContext, entityType: EntityType, link: LinkRow, xero: Invoice, content: ContentContext, summary: InvoicePullSummary): Promise<void> {
+  const status = String(xero.status ?? '').toUpperCase();
+  if (link.STATE !== 'synced' || status === 'VOIDED' || status === 'DELETED') return;
+  const now = invoiceContentOf(xero as never);
+  if (!now) return; // a list answer without lines tells nothing about them
+  const xeroId = String(xero.invoiceID).toLowerCase();
+  const base = (await content.seen).get(xeroId);
+  if (!base) {
+    if (!ctx.dryRun) await saveSeenInvoice(ctx.state, xeroId, now);
+    return;
+  }
+  if (sameContent(now, base) && now.reference === base.reference) return;
+  const products = await content.productOfItem();
+  const change = invoiceContentChange(base, now, { taxRates: await content.taxRates(), productOfItem: (code) => products.get(code) ?? null });
+  if (!change.ok) {
+    summary.problems.push(`${entityType} ${link.ENTITY_ID}: ${change.message}`);
+    if (!ctx.dryRun) {
+      await recordError(ctx.state, {
+        entityType, entityId: link.ENTITY_ID, operation: 'pull_content', errorClass: 'needs_person', code: 'xero_edit_unmapped',
+        message: `The invoice was edited in Xero, but ${change.message}; its lines were not copied to Bitrix`, runId: ctx.runId ?? null,
+      });
+    }
+    return;
+  }
+  const payload: Record<string, unknown> = { xeroInvoiceId: xeroId, xeroUpdatedUtc: xeroUpdatedUtc(xero.updatedDateUTC) ?? toDbUtc(new Date()) };
+  if (Object.keys(change.fields).length > 0) payload.fields = change.fields;
+  if (change.rows) payload.rows = change.rows;
+  const wishes = Object.keys(payload).length > 2;
+  if (wishes) summary.queued++;
+  if (ctx.dryRun) return;
+  await ctx.state.transaction().execute(async (trx) => {
+    if (wishes) {
+      await enqueueInbox(trx, { entityType, entityId: link.ENTITY_ID, action: 'set_invoice_content', payload, dedupeKey: `set_invoice_content:${entityType}:${link.ENTITY_ID}` });
+    }
+    await saveSeenInvoice(trx, xeroId, now);
+  });
+  await resolveError(ctx.state, { entityType, entityId: link.ENTITY_ID, operation: 'pull_content' });
+  if (wishes) ctx.log.info('Xero-side edit queued for Bitrix', { entity: entityType, id: link.ENTITY_ID, fields: Object.keys(change.fields), rows: change.rows?.length ?? 0 });
 }

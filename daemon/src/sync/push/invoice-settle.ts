@@ -2,7 +2,8 @@ import { enqueueInbox } from '../../state/inbox.ts';
 import { markLinkSynced } from '../../state/links.ts';
 import { recordError, resolveError } from '../../state/record-errors.ts';
 import type { Invoice } from '../../xero/index.ts';
-import { roundingWarning } from '../plan/index.ts';
+import { invoiceContentOf, roundingWarning } from '../plan/index.ts';
+import { saveSeenInvoice } from '../../state/invoice-seen.ts';
 import { upsertSyncedLink, xeroUpdatedUtc } from './link-queries.ts';
 import type { PushContext } from './push-context.ts';
 import { clearFailure } from './record-failure.ts';
@@ -60,6 +61,9 @@ export async function settleInvoice(ctx: PushContext, work: InvoiceWork, xero: I
       xeroId: invoiceID, contentHash, xeroStatus: status, xeroNumber: xero.invoiceNumber ?? null,
       xeroUpdatedUtc: xeroUpdatedUtc(xero.updatedDateUTC), tenantId: ctx.tenantId,
     });
+    // What Xero now holds is the base a later Xero-side edit is told apart by (pull), when its answer carries lines.
+    const content = invoiceContentOf(xero as never);
+    if (content) await saveSeenInvoice(trx, invoiceID, content);
     if (url !== null) {
       await enqueueInbox(trx, {
         entityType: work.entityType, entityId: work.invoice.id, action: 'set_fields',

@@ -1,9 +1,10 @@
 import { markLinkConflict, markLinkSynced, recordCreateIntent } from '../../state/links.ts';
+import { readSeenInvoices, saveSeenInvoice } from '../../state/invoice-seen.ts';
 import { recordError } from '../../state/record-errors.ts';
 import type { Invoice } from '../../xero/index.ts';
 import { whereString, XeroApiError } from '../../xero/index.ts';
 import {
-  classifyXeroValidation, diffPayload, EDITABLE_XERO_STATUSES, invoiceKey, invoicePayloadFromXero, parseInvoiceReference, planInvoiceUpdate,
+  classifyXeroValidation, diffPayload, invoiceContentOf, sameContent, type XeroInvoiceContent, EDITABLE_XERO_STATUSES, invoiceKey, invoicePayloadFromXero, parseInvoiceReference, planInvoiceUpdate,
 } from '../plan/index.ts';
 import { batchKey, intentKey } from './idempotency-keys.ts';
 import { withdrawIntent, xeroUpdatedUtc } from './link-queries.ts';
@@ -224,6 +225,7 @@ export async function updateInvoices(ctx: PushContext, works: readonly InvoiceWo
 
 async function updateBatch(ctx: PushContext, works: readonly InvoiceWork[], current: ReadonlyMap<string, Invoice>, renumbering = false): Promise<void> {
   const updates: Array<{ work: InvoiceWork; payload: Invoice; hash: string; before: Invoice }> = [];
+  const seen = await readSeenInvoices(ctx.state, works.map((w) => w.link!.XERO_ID!));
   for (const w of works) {
     const xeroId = w.link!.XERO_ID!;
     const xero = current.get(xeroId.toLowerCase());
@@ -238,6 +240,32 @@ async function updateBatch(ctx: PushContext, works: readonly InvoiceWork[], curr
     if (decision.action === 'unchanged') {
       ctx.stats.unchanged++;
       continue;
+    }
+    const now = invoiceContentOf(xero as never);
+    const mine = invoiceContentOf(w.plan.payload as never);
+    const { status: _planned, ...planned } = w.plan.payload;
+    if (now && diffPayload(invoicePayloadFromXero(xero, { invoiceNumberPolicy: ctx.settings.invoiceNumberPolicy }), planned).length === 0) {
+      // Bitrix now says what Xero holds — typically an edit made in Xero that the module applied to Bitrix: nothing
+      // to send, and no conflict even for an approved invoice.
+      ctx.stats.unchanged++;
+      ctx.note({ entity: w.entityType, id: w.invoice.id, action: 'unchanged', reason: 'Bitrix matches Xero (an edit made in Xero, applied in Bitrix)' });
+      if (!ctx.dryRun) {
+        await markLinkSynced(ctx.state, { entityType: w.entityType, entityId: w.invoice.id }, { xeroId, contentHash: w.plan.hash, xeroStatus: String(xero.status ?? '').toUpperCase() });
+        await saveSeenInvoice(ctx.state, xeroId, now);
+      }
+      continue;
+    }
+    const base = seen.get(xeroId.toLowerCase());
+    if (decision.action === 'update' && now && mine && base && !sameContent(now, base) && !ctx.dryRun) {
+      // Both sides changed the draft since the last sync: Bitrix wins while it is a draft; the Xero edit it overwrites
+      // is kept in one conflict record showing both versions.
+      await recordError(ctx.state, {
+        entityType: w.entityType, entityId: w.invoice.id, operation: 'xero_edit', severity: 'warning', errorClass: 'needs_person', code: 'xero_edit_overwritten',
+        message: `The draft was edited in Xero and in Bitrix since the last sync; Bitrix's version was sent (Bitrix is master while it is a draft). ` +
+          `Xero had: ${describeContent(now)}; Bitrix sent: ${describeContent(mine)}`,
+        details: { xero: now, bitrix: mine }, runId: ctx.runId,
+      });
+      ctx.stats.conflicts++;
     }
     if (decision.action === 'conflict') {
       if (w.settingsOnly) await adoptSettingsHash(ctx, w, decision.xeroStatus);
@@ -347,4 +375,10 @@ async function recordConflict(ctx: PushContext, w: InvoiceWork, xeroStatus: stri
     entityType: w.entityType, entityId: w.invoice.id, operation: 'conflict', errorClass: 'never', code: 'approved_in_xero',
     message, details: { xeroId: w.link?.XERO_ID, xeroStatus, pushedHash: w.link?.CONTENT_HASH, bitrixHash: w.plan.hash }, runId: ctx.runId,
   });
+}
+
+/** One line per version for the overwritten-edit record: the lines, then the dates. */
+function describeContent(c: XeroInvoiceContent): string {
+  const lines = c.lines.map((l) => `${l.description} ${l.quantity} × ${l.unitAmount}${l.discountRate ? ` −${l.discountRate} %` : ''}`).join(', ');
+  return `${lines}${c.date ? `, dated ${c.date}` : ''}${c.dueDate ? `, due ${c.dueDate}` : ''}`;
 }
