@@ -42,6 +42,8 @@ export interface ContactPullSummary extends PullSummary {
   skipped: Partial<Record<ImportSkip, number>>;
   /** ContactIDs of the import rows queued. */
   importedIds: string[];
+  /** Unlinked contacts read again unchanged since their import row was queued (If-Modified-Since includes its second). */
+  alreadyQueued: number;
 }
 
 /** Whether the contact pull is due (hourly, or never run); 'off' never. */
@@ -65,7 +67,7 @@ export async function contactPullDue(ctx: Pick<PullContext, 'state' | 'settings'
  * The last-seen copy of every contact read is kept (b_b24xero_contact_seen) as the base of the next comparison.
  */
 export async function pullContacts(ctx: PullContext, opts: PullOptions & { now?: Date } = {}): Promise<ContactPullSummary> {
-  const summary: ContactPullSummary = { ...emptyPullSummary(), imported: 0, updated: 0, conflicts: 0, flagged: 0, linked: 0, skipped: {}, importedIds: [] };
+  const summary: ContactPullSummary = { ...emptyPullSummary(), imported: 0, updated: 0, conflicts: 0, flagged: 0, linked: 0, skipped: {}, importedIds: [], alreadyQueued: 0 };
   summary.linked = await linkImportResults(ctx);
   const mode = ctx.settings.importContacts;
   if (mode === 'off') return summary;
@@ -132,7 +134,14 @@ async function handlePage(ctx: PullContext, items: Contact[], summary: ContactPu
   const linked = views.filter((v) => links.has(v.view.contactID));
   const unlinked = views.filter((v) => !links.has(v.view.contactID));
   if (linked.length > 0) await followLinked(ctx, linked, links, seen, summary);
-  if (unlinked.length > 0) await importNew(ctx, unlinked, summary, mode);
+  // Queued before and not changed in Xero since: its row (or the record the applier made from it) stands.
+  const fresh = unlinked.filter((v) => {
+    const before = seen.get(v.view.contactID);
+    const again = before !== undefined && JSON.stringify(before) === JSON.stringify(v.view);
+    if (again) summary.alreadyQueued++;
+    return !again;
+  });
+  if (fresh.length > 0) await importNew(ctx, fresh, summary, mode);
 }
 
 type Seen = { view: XeroPartyView; updatedUtc: string | null };
