@@ -1,7 +1,9 @@
 import type { Writable } from 'node:stream';
 import type { Kysely } from 'kysely';
 import type { Config, Env, LoadConfigOptions } from '../config/config.ts';
-import { loadConfigFromEnvironment } from '../config/env-file.ts';
+import { readEnvironment } from '../config/env-file.ts';
+import { loadConfig } from '../config/config.ts';
+import { describeUnknown, unknownVariables } from '../config/variables.ts';
 import { secretValues } from '../config/redact.ts';
 import { xeroGatewayOptions } from '../config/xero-gateway-options.ts';
 import { connect } from '../db/connect.ts';
@@ -56,8 +58,14 @@ export interface Composition {
 
 /** Reads the configuration (ConfigError on a bad one) and assembles the parts; opens no connection yet. */
 export function compose(io: ComposeIo, options: ComposeOptions = {}): Composition {
-  const config = loadConfigFromEnvironment(io.env, { cwd: io.cwd, ...(options.requireXero !== undefined && { requireXero: options.requireXero }) });
-  return composeFromConfig(config, options);
+  const env = readEnvironment(io.env, io.cwd);
+  const config = loadConfig(env, { ...(options.requireXero !== undefined && { requireXero: options.requireXero }) });
+  const app = composeFromConfig(config, options);
+  // A typo'd name (XERO_CLIENT_SECERT) would otherwise just be ignored, and its default used without a word.
+  for (const unknown of unknownVariables(Object.keys(env))) {
+    app.log.warn(describeUnknown(unknown), { variable: unknown.name, didYouMean: unknown.didYouMean });
+  }
+  return app;
 }
 
 export function composeFromConfig(config: Config, options: ComposeOptions = {}): Composition {
