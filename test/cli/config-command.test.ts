@@ -47,6 +47,15 @@ describe('b24xero config', () => {
     expect(KNOWN_VARIABLES.length).toBe(JSON.parse(json.stdout).variables.length);
   });
 
+  it('takes the instance from the env file\'s name when B24X_INSTANCE is unset, as the template unit does', async () => {
+    const shop = join(dir, 'shop.env');
+    writeFileSync(shop, 'BITRIX_DB_URL=mysql://root@127.0.0.1:3306/shop\n');
+    const run = await runInProcess(['config'], { B24X_ENV_FILE: shop });
+    expect(run.stdout).toMatch(/B24X_INSTANCE\s+shop\s+\[the env file's name\]/);
+    const set = await runInProcess(['config'], { B24X_ENV_FILE: shop, B24X_INSTANCE: 'other' });
+    expect(set.stdout).toMatch(/B24X_INSTANCE\s+other\s+\[environment\]/);
+  });
+
   it('exits 1 listing the problems of an invalid configuration', async () => {
     const run = await runInProcess(['config'], { B24X_ENV_FILE: file, XERO_DAILY_BUDGET: 'lots' });
     expect(run.code).toBe(1);
@@ -56,5 +65,18 @@ describe('b24xero config', () => {
   it('warns about a typo in the log of every command that composes the daemon', async () => {
     const run = await runInProcess(['status'], { BITRIX_DB_URL: `${TEST_SERVER_URL}b24xero_no_such_db`, XERO_CLIENT_SECERT: 'x' });
     expect(run.stderr).toContain('XERO_CLIENT_SECERT is not a variable b24xero reads — did you mean XERO_CLIENT_SECRET?');
+  });
+});
+
+describe('instanceOfEnvFile', () => {
+  it('names the instance after the env file, and only when that is a usable name', async () => {
+    const { instanceOfEnvFile, loadConfig } = await import('../../daemon/src/config/config.ts');
+    expect(instanceOfEnvFile('/etc/b24xero/shop.env')).toBe('shop');
+    expect(instanceOfEnvFile('/etc/b24xero/default.env')).toBe('default');
+    expect(instanceOfEnvFile('.env')).toBeNull();
+    expect(instanceOfEnvFile('/etc/b24xero/my shop.env')).toBeNull();
+    expect(instanceOfEnvFile('/etc/b24xero/shop.conf')).toBeNull();
+    expect(loadConfig({ BITRIX_DB_URL: 'mysql://u@h/db', B24X_ENV_FILE: '/etc/b24xero/shop.env' }).instance).toBe('shop');
+    expect(loadConfig({ BITRIX_DB_URL: 'mysql://u@h/db', B24X_ENV_FILE: '/etc/b24xero/shop.env', B24X_INSTANCE: 'x' }).instance).toBe('x');
   });
 });

@@ -86,7 +86,10 @@ export function loadConfig(env: Env, options: LoadConfigOptions = {}): Config {
     }
   }
 
-  const instance = get('B24X_INSTANCE') ?? 'default';
+  // One instance however started (issue 10 item 7): without B24X_INSTANCE the env file names it
+  // (/etc/b24xero/shop.env → 'shop'), so the template unit b24xero@shop and a command run by hand with that file
+  // take the same lock, and a manual pass beside the daemon refuses with exit 3.
+  const instance = get('B24X_INSTANCE') ?? instanceOfEnvFile(get('B24X_ENV_FILE')) ?? 'default';
   if (!/^[A-Za-z0-9_.-]{1,48}$/.test(instance)) {
     problems.push(`B24X_INSTANCE must be 1-48 letters, digits, '.', '_' or '-' (it names the lock, logs and unit), got '${instance}'`);
   }
@@ -181,4 +184,12 @@ function listenAddress(value: string | undefined, problems: string[]): HttpListe
   }
   const host = (match[1] ?? '127.0.0.1').replace(/^\[|\]$/g, '');
   return { host, port };
+}
+
+/** 'shop' for '/etc/b24xero/shop.env' (a usable instance name only); null otherwise. */
+export function instanceOfEnvFile(path: string | undefined): string | null {
+  if (!path) return null;
+  const base = path.replace(/\\/g, '/').split('/').pop() ?? '';
+  const name = base.replace(/\.env$/, '');
+  return name !== base && /^[A-Za-z0-9_.-]{1,48}$/.test(name) ? name : null;
 }

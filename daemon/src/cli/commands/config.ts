@@ -1,4 +1,4 @@
-import { loadConfig, ConfigError } from '../../config/config.ts';
+import { instanceOfEnvFile, loadConfig, ConfigError } from '../../config/config.ts';
 import { readEnvironmentWithSources } from '../../config/env-file.ts';
 import { describeUnknown, KNOWN_VARIABLES, maskValue, unknownVariables } from '../../config/variables.ts';
 import { parseOptions, writeLine, type CliCommand } from '../command.ts';
@@ -22,6 +22,8 @@ export const command: CliCommand = {
     const rows = KNOWN_VARIABLES.map((variable) => {
       const raw = sourced.env[variable.name]?.trim() ?? '';
       const source = raw === '' ? 'default' : sourced.fromFile.has(variable.name) ? `env file ${sourced.file}` : 'environment';
+      const derived = variable.name === 'B24X_INSTANCE' && raw === '' ? instanceOfEnvFile(sourced.env.B24X_ENV_FILE?.trim()) : null;
+      if (derived) return { name: variable.name, value: derived, source: 'the env file\'s name' };
       return { name: variable.name, value: raw === '' ? variable.fallback : maskValue(variable, raw), source };
     });
     const unknown = unknownVariables(Object.keys(sourced.env));
