@@ -125,10 +125,12 @@ export async function buildUiScenario(db: Kysely<any>, info: FixtureInfo): Promi
     }));
     await conn.insertInto('b_b24xero_run').values(runs).execute();
 
+    // Backing off for a day from now: a fixed date would make the Retry test's "not due yet" fail once it passed.
+    const RETRY_LATER = new Date(Date.now() + 86_400_000).toISOString().replace('T', ' ').replace('Z', '');
     const err = (entityType: string, entityId: number, operation: string, cls: string, code: string, message: string, n: number, extra: Record<string, unknown> = {}) => ({
       ENTITY_TYPE: entityType, ENTITY_ID: entityId, OPERATION: operation, SEVERITY: 'error', CLASS: cls, CODE: code,
       MESSAGE: message, DETAILS: null, ATTEMPTS: 1 + (n % 4), FIRST_SEEN_AT: `2026-12-0${1 + (n % 3)} 08:${String(n).padStart(2, '0')}:00.000`,
-      LAST_SEEN_AT: `2026-12-03 09:${String(n).padStart(2, '0')}:00.000`, NEXT_RETRY_AT: cls === 'retry' ? '2026-12-05 00:00:00.000' : null,
+      LAST_SEEN_AT: `2026-12-03 09:${String(n).padStart(2, '0')}:00.000`, NEXT_RETRY_AT: cls === 'retry' ? RETRY_LATER : null,
       RESOLVED_AT: null, RUN_ID: null, ...extra,
     });
     const errors = [
