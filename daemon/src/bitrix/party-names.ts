@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { foldName as norm } from '../util/fold-name.ts';
 
 /** A Bitrix contact or company found by name for the import's same-name check. */
 export interface NamedParty {
@@ -10,7 +11,6 @@ export interface NamedParty {
   xeroId: string | null;
 }
 
-const norm = (s: string): string => s.replace(/\s+/g, ' ').trim().toLowerCase();
 
 /**
  * Bitrix contacts named like these people (first + last, case- and space-insensitive) and companies titled like
@@ -43,4 +43,3 @@ export async function findPartiesByName(
   return out;
 }
 
-export { norm as normalPartyName };

@@ -1,6 +1,6 @@
-import { sql } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { XeroPartyView } from '../sync/plan/contact-import.ts';
-import type { StateDb } from './tables.ts';
+import type { StateDb, StateTables } from './tables.ts';
 
 /** The last-seen copies of these Xero contacts (b_b24xero_contact_seen), by lower-case ContactID. */
 export async function readSeenContacts(state: StateDb, xeroIds: readonly string[]): Promise<Map<string, XeroPartyView>> {
@@ -18,9 +18,9 @@ export async function readSeenContacts(state: StateDb, xeroIds: readonly string[
   return out;
 }
 
-export async function saveSeenContact(state: StateDb, view: XeroPartyView, xeroUpdatedUtc: string | null): Promise<void> {
+export async function saveSeenContact<DB extends StateTables>(db: Kysely<DB> | Transaction<DB>, view: XeroPartyView, xeroUpdatedUtc: string | null): Promise<void> {
   const json = JSON.stringify(view);
-  await state.insertInto('b_b24xero_contact_seen')
+  await (db as unknown as StateDb).insertInto('b_b24xero_contact_seen')
     .values({ XERO_ID: view.contactID, VIEW_JSON: json, XERO_UPDATED_UTC: xeroUpdatedUtc, UPDATED_AT: sql<string>`UTC_TIMESTAMP(3)` })
     .onDuplicateKeyUpdate({ VIEW_JSON: json, XERO_UPDATED_UTC: xeroUpdatedUtc, UPDATED_AT: sql<string>`UTC_TIMESTAMP(3)` })
     .execute();

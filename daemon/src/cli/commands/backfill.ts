@@ -1,11 +1,11 @@
 import type { Writable } from 'node:stream';
 import { calendarDate } from '../../config/settings.ts';
 import { withComposition } from '../../runtime/compose.ts';
-import { migrationStatus } from '../../state/migrator.ts';
 import { runBackfill, type BackfillProgress, type BackfillResult } from '../../sync/backfill/run-backfill.ts';
 import { InstanceLockedError } from '../../sync/push/instance-lock.ts';
 import { OrgUnavailableError } from '../../sync/push/org-loader.ts';
 import { XeroAccessError } from '../../xero/index.ts';
+import { schemaIsCurrent } from '../schema-check.ts';
 import { parseOptions, UsageError, writeLine, type CliCommand } from '../command.ts';
 import { EXIT_LOCKED } from './sync.ts';
 
@@ -36,11 +36,7 @@ export const command: CliCommand = {
     const options = parse(ctx.args);
     return withComposition(ctx, { requireXero: true, logStream: ctx.stderr }, async (app) => {
       const { config, db } = app;
-      const schema = await migrationStatus(db);
-      if (schema.applied.length === 0 || schema.pending.length > 0) {
-        writeLine(ctx.stderr, "b24xero backfill: the module tables are missing or not current: run 'b24xero migrate' first");
-        return 1;
-      }
+      if (!(await schemaIsCurrent(db, ctx.stderr, 'backfill'))) return 1;
       const gateway = app.gateway();
       let result: BackfillResult;
       try {

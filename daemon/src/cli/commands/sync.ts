@@ -1,12 +1,12 @@
 import type { Writable } from 'node:stream';
 import { withComposition } from '../../runtime/compose.ts';
-import { migrationStatus } from '../../state/migrator.ts';
 import { runSyncPass, type PassResult } from '../../sync/pass.ts';
 import { InstanceLockedError } from '../../sync/push/instance-lock.ts';
 import { OrgUnavailableError } from '../../sync/push/org-loader.ts';
 import { XeroUnavailableError } from '../../sync/push/tenant-outage.ts';
 import { XeroAccessError } from '../../xero/index.ts';
 import { formatDiff } from '../../sync/plan/index.ts';
+import { schemaIsCurrent } from '../schema-check.ts';
 import { parseOptions, UsageError, writeLine, type CliCommand } from '../command.ts';
 
 /** Exit code when another process holds the instance lock: the pass did not run, and trying later will work. */
@@ -32,11 +32,7 @@ export const command: CliCommand = {
     // Log lines go to stderr here: stdout carries the summary (and must stay parseable with --json).
     return withComposition(ctx, { requireXero: true, logStream: ctx.stderr }, async (app) => {
       const { config, db } = app;
-      const schema = await migrationStatus(db);
-      if (schema.applied.length === 0 || schema.pending.length > 0) {
-        writeLine(ctx.stderr, "b24xero sync: the module tables are missing or not current: run 'b24xero migrate' first");
-        return 1;
-      }
+      if (!(await schemaIsCurrent(db, ctx.stderr, 'sync'))) return 1;
       let result: PassResult;
       try {
         result = await runSyncPass(

@@ -1,3 +1,4 @@
+import { foldName as norm } from '../../util/fold-name.ts';
 import { cleanText } from './text-fields.ts';
 
 /**
@@ -68,7 +69,6 @@ export interface XeroContactFields {
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const PHONE_TYPE: Readonly<Record<string, ViewPhone['type']>> = { DEFAULT: 'WORK', MOBILE: 'MOBILE', FAX: 'FAX', DDI: 'OTHER' };
 const ADDRESS_TYPE: Readonly<Record<string, ViewAddress['type']>> = { STREET: 'street', POBOX: 'postal' };
-const norm = (s: string): string => s.replace(/\s+/g, ' ').trim().toLowerCase();
 const text = (value: string | undefined, max = 1000): string | null => cleanText(value, max) || null;
 const email = (value: string | undefined): string | null => {
   const v = cleanText(value, 255);
@@ -148,12 +148,15 @@ export function importRow(view: XeroPartyView, xeroUpdatedUtc: string): ImportRo
       payload: { xeroContactId: view.contactID, xeroUpdatedUtc, person: { firstName: view.firstName, lastName: view.lastName }, details: view.details },
     };
   }
-  // A contact with no Name at all (Xero requires one; seen on imports) is titled after its person.
-  const title = view.name || cleanText(`${view.firstName} ${view.lastName}`, 255) || view.contactID;
   return {
     action: 'import_company', entityType: 'company',
-    payload: { xeroContactId: view.contactID, xeroUpdatedUtc, title, details: view.details, primaryPerson: view.primaryPerson, persons: view.persons },
+    payload: { xeroContactId: view.contactID, xeroUpdatedUtc, title: companyTitle(view), details: view.details, primaryPerson: view.primaryPerson, persons: view.persons },
   };
+}
+
+/** The Bitrix company title of a Xero contact: its Name; with none (Xero requires one; seen on imports), its person's. */
+export function companyTitle(view: XeroPartyView): string {
+  return view.name || cleanText(`${view.firstName} ${view.lastName}`, 255) || view.contactID;
 }
 
 /** The fields update_party can set, per kind, with the value a view holds for each. */

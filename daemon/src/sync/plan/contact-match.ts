@@ -1,3 +1,4 @@
+import { foldName as normalName } from '../../util/fold-name.ts';
 import type { PlanError } from './plan-result.ts';
 
 /** A Xero contact as the executor fetched it (by link id, binding id, ContactNumber and name, archived included). */
@@ -43,7 +44,6 @@ export type ContactMatch =
   /** Do not create, do not merge: store `error` for a person. */
   | { action: 'blocked'; reason: 'name_taken' | 'archived' | 'email_ambiguous'; contactID: string; error: PlanError };
 
-const normalName = (name: string | null | undefined): string => (name ?? '').replace(/\s+/g, ' ').trim().toLowerCase();
 const isActive = (c: ContactCandidate): boolean => String(c.contactStatus ?? 'ACTIVE').toUpperCase() === 'ACTIVE';
 const describe = (e: { type: string; id: number }): string => `Bitrix ${e.type} ${e.id}`;
 

@@ -1,4 +1,5 @@
 import type { InvoiceKind } from '../../domain/invoice.ts';
+import { foldName as norm } from '../../util/fold-name.ts';
 import { parseInvoiceReference } from './bitrix-keys.ts';
 import type { PlanError } from './plan-result.ts';
 
@@ -39,7 +40,6 @@ export type HistoryMatch =
   /** Not in Xero: create it (open) or list it (closed). */
   | { action: 'none' };
 
-const norm = (s: string | null | undefined): string => (s ?? '').replace(/\s+/g, ' ').trim().toLowerCase();
 const keyOf = (kind: InvoiceKind, id: number): string => `${kind}:${id}`;
 
 function add(map: Map<string, HistoryCandidate[]>, key: string, c: HistoryCandidate): void {

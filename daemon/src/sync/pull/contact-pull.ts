@@ -7,8 +7,9 @@ import { enqueueInbox } from '../../state/inbox.ts';
 import { recordError, resolveError } from '../../state/record-errors.ts';
 import type { LinkRow, StateDb } from '../../state/tables.ts';
 import { chunk } from '../../util/chunk.ts';
+import { foldName as norm } from '../../util/fold-name.ts';
 import {
-  importRow, importSkip, isImportLink, mergeXeroEdit, planPartyContact, viewOfXeroContact, type ImportSkip, type XeroPartyView,
+  companyTitle, importRow, importSkip, isImportLink, mergeXeroEdit, planPartyContact, viewOfXeroContact, type ImportSkip, type XeroPartyView,
 } from '../plan/index.ts';
 import { xeroTime } from '../plan/pull-transaction.ts';
 import { linksToXeroIds, xeroUpdatedUtc } from '../push/link-queries.ts';
@@ -183,7 +184,7 @@ async function followLinked(ctx: PullContext, items: Seen[], links: Map<string, 
           },
         });
       }
-      await saveSeenContact(trx as unknown as StateDb, item.view, item.updatedUtc);
+      await saveSeenContact(trx, item.view, item.updatedUtc);
     });
     if (merge && merge.conflicts.length > 0) {
       const master = isImportLink(l.IDEMPOTENCY_KEY) ? 'Xero (the record came from Xero)' : 'Bitrix (the record was created in Bitrix)';
@@ -207,15 +208,14 @@ async function importNew(ctx: PullContext, items: Seen[], summary: ContactPullSu
   if (wanted.length === 0) return;
   const named = await findPartiesByName(ctx.db, {
     people: wanted.filter((v) => v.view.kind === 'contact').map((v) => ({ firstName: v.view.firstName, lastName: v.view.lastName })),
-    titles: wanted.filter((v) => v.view.kind === 'company').map((v) => importTitle(v.view)),
+    titles: wanted.filter((v) => v.view.kind === 'company').map((v) => companyTitle(v.view)),
   });
-  const norm = (s: string) => s.replace(/\s+/g, ' ').trim().toLowerCase();
   const boundLinks = named.length === 0 ? new Map<string, LinkRow>()
     : new Map((await ctx.state.selectFrom('b_b24xero_link').selectAll().where('XERO_TYPE', '=', 'contact')
       .where('ENTITY_ID', 'in', named.map((n) => n.id)).execute()).map((l) => [`${l.ENTITY_TYPE}:${l.ENTITY_ID}`, l]));
   for (const item of wanted) {
     const { view } = item;
-    const key = norm(view.kind === 'contact' ? `${view.firstName} ${view.lastName}` : importTitle(view));
+    const key = norm(view.kind === 'contact' ? `${view.firstName} ${view.lastName}` : companyTitle(view));
     const sameName = named.filter((n) => n.entityType === view.kind && norm(n.name) === key);
     const bound = sameName.find((n) => n.xeroId?.toLowerCase() === view.contactID);
     // A Bitrix record bound to another Xero contact (its link or UF_CRM_XERO_ID) is someone else: no clash.
@@ -232,13 +232,11 @@ async function importNew(ctx: PullContext, items: Seen[], summary: ContactPullSu
     const row = importRow(view, item.updatedUtc ?? nowUtc());
     await ctx.state.transaction().execute(async (trx) => {
       await enqueueInbox(trx, { entityType: row.entityType, entityId: null, action: row.action, payload: row.payload, dedupeKey: `import:${view.contactID}` });
-      await saveSeenContact(trx as unknown as StateDb, view, item.updatedUtc);
+      await saveSeenContact(trx, view, item.updatedUtc);
     });
     await resolveFlags(ctx, view.contactID);
   }
 }
-
-const importTitle = (view: XeroPartyView): string => String(importRow(view, '2000-01-01 00:00:00').payload.title ?? view.name);
 
 async function flag(ctx: PullContext, view: XeroPartyView, clash: NamedParty): Promise<void> {
   await recordError(ctx.state, {

@@ -241,17 +241,18 @@ function toPulled(i: Invoice): PulledXeroInvoice & { updatedUtc: Date | null } {
 }
 
 interface ContentContext {
-  seen: Promise<Map<string, XeroInvoiceContent>>;
+  seen: () => Promise<Map<string, XeroInvoiceContent>>;
   taxRates: () => Promise<readonly OrgTaxRate[]>;
   productOfItem: () => Promise<Map<string, number>>;
 }
 
 /** What the content pull needs for a page, read once and only when needed (no Xero call: the stored org context). */
 function contentContext(ctx: PullContext, items: readonly Invoice[]): ContentContext {
+  let seen: Promise<Map<string, XeroInvoiceContent>> | null = null;
   let rates: Promise<readonly OrgTaxRate[]> | null = null;
   let products: Promise<Map<string, number>> | null = null;
   return {
-    seen: readSeenInvoices(ctx.state, items.map((i) => String(i.invoiceID))),
+    seen: () => seen ??= readSeenInvoices(ctx.state, items.map((i) => String(i.invoiceID))),
     taxRates: () => rates ??= readOrgCache(ctx.state, ctx.tenantId).then((c) => c?.org.taxRates ?? []),
     productOfItem: () => products ??= ctx.state.selectFrom('b_b24xero_link').select(['ENTITY_ID', 'XERO_NUMBER'])
       .where('ENTITY_TYPE', '=', 'product').where('XERO_NUMBER', 'is not', null).execute()
@@ -271,7 +272,7 @@ async function pullContent(ctx: PullContext, entityType: EntityType, link: LinkR
   const now = invoiceContentOf(xero as never);
   if (!now) return; // a list answer without lines tells nothing about them
   const xeroId = String(xero.invoiceID).toLowerCase();
-  const base = (await content.seen).get(xeroId);
+  const base = (await content.seen()).get(xeroId);
   if (!base) {
     if (!ctx.dryRun) await saveSeenInvoice(ctx.state, xeroId, now);
     return;
